@@ -1,0 +1,117 @@
+//! Test harness: a fresh, migrated database on every backend the environment provides.
+//!
+//! SQLite always; PostgreSQL when `VERBUND_TEST_DATABASE_URL` names a server where the user
+//! may create databases (each call creates a new database, so tests never share state).
+//! Without it the PostgreSQL half prints `skipped: …`, and fails when `CI=true`.
+
+use std::sync::Arc;
+
+use sqlx::Connection;
+use verbund_core::{Clock, FixedClock, Limits, SystemClock, Timestamp};
+
+use crate::{Store, StoreError};
+
+/// A migrated store and what keeps it alive.
+pub struct TestDb {
+    /// The store.
+    pub store: Store,
+    /// `sqlite` or `postgres`, for assertion messages.
+    pub label: &'static str,
+    /// The clock the store uses, when the test asked for a fixed one.
+    pub clock: Option<Arc<FixedClock>>,
+    /// The database URL (for tests that start a second process on it).
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The environment variable naming a PostgreSQL server for tests.
+pub const PG_ENV: &str = "VERBUND_TEST_DATABASE_URL";
+
+/// A fresh database on each available backend, with the system clock.
+pub async fn test_stores() -> Vec<TestDb> {
+    test_stores_with(false, Limits::default()).await
+}
+
+/// A fresh database on each available backend; with `fixed_clock` the stores share no
+/// clock but each gets its own [`FixedClock`] at 2026-11-24T08:00:00Z.
+pub async fn test_stores_with(fixed_clock: bool, limits: Limits) -> Vec<TestDb> {
+    let mut dbs = Vec::new();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("verbund.db").display()
+    );
+    dbs.push(open("sqlite", url, Some(dir), fixed_clock, limits.clone()).await);
+    match postgres_url().await {
+        Some(url) => dbs.push(open("postgres", url, None, fixed_clock, limits).await),
+        None => skip_postgres(),
+    }
+    dbs
+}
+
+/// Says that the PostgreSQL half was skipped, or fails under CI.
+pub fn skip_postgres() {
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{PG_ENV} must be set when CI=true: the PostgreSQL suite may not be skipped in CI"
+    );
+    eprintln!("skipped: PostgreSQL half of this test ({PG_ENV} is not set)");
+}
+
+async fn open(
+    label: &'static str,
+    url: String,
+    dir: Option<tempfile::TempDir>,
+    fixed_clock: bool,
+    limits: Limits,
+) -> TestDb {
+    let fixed = fixed_clock.then(|| Arc::new(FixedClock::new(Timestamp(1_795_507_200_000))));
+    let clock: Arc<dyn Clock> = match &fixed {
+        Some(c) => c.clone(),
+        None => Arc::new(SystemClock),
+    };
+    let store = Store::connect(&url, clock, limits)
+        .await
+        .unwrap_or_else(|e| panic!("{label}: connect: {e}"));
+    store
+        .migrate()
+        .await
+        .unwrap_or_else(|e| panic!("{label}: migrate: {e}"));
+    TestDb {
+        store,
+        label,
+        clock: fixed,
+        url,
+        _dir: dir,
+    }
+}
+
+/// Creates a new empty database on the test PostgreSQL server and returns its URL.
+pub async fn postgres_url() -> Option<String> {
+    let base = std::env::var(PG_ENV).ok().filter(|s| !s.is_empty())?;
+    let name = format!("verbund_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&base)
+        .await
+        .unwrap_or_else(|e| panic!("{PG_ENV}: cannot connect: {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{PG_ENV}: cannot create a database: {e}"));
+    let _ = conn.close().await;
+    let mut url = url::Url::parse(&base).expect("VERBUND_TEST_DATABASE_URL is a URL");
+    url.set_path(&name);
+    Some(url.to_string())
+}
+
+/// Maps a store error to a readable panic in tests.
+pub fn ok<T>(r: Result<T, StoreError>, what: &str) -> T {
+    r.unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// Runs raw SQL against a test database (to simulate tampering or a newer binary).
+pub async fn testing_sql(store: &Store, sql: &str) {
+    sqlx::query(sql)
+        .execute(store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
