@@ -25,6 +25,24 @@ use crate::extract::{cookie, request_id};
 
 pub use pages::MODULES;
 
+/// Every page and form target of the UI (method, path), for the tenant-isolation tests,
+/// which fail when a route here has no cross-tenant probe. Keep in step with [`router`].
+pub const PAGES: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("GET", "/anmelden"),
+    ("POST", "/anmelden"),
+    ("POST", "/abmelden"),
+    ("POST", "/behoerde"),
+    ("GET", "/module/{slug}"),
+    ("GET", "/verwaltung/benutzer"),
+    ("POST", "/verwaltung/benutzer"),
+    ("GET", "/verwaltung/behoerden"),
+    ("POST", "/verwaltung/behoerden"),
+    ("GET", "/protokoll"),
+    ("GET", "/api/docs"),
+    ("GET", "/static/verbund.css"),
+];
+
 pub(crate) fn router() -> Router<WebState> {
     Router::new()
         .route("/", get(pages::dashboard))

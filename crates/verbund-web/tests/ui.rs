@@ -1,0 +1,254 @@
+//! The web UI through the real router: login, CSRF, lockout, forms and their errors.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Browser, PASSWORD, envs, hidden};
+
+#[tokio::test]
+async fn login_needs_the_form_token_and_the_right_password() {
+    for env in envs().await {
+        let mut b = Browser::default();
+        // Pages redirect to the login with the target kept.
+        let res = b.get(&env, "/protokoll").await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert_eq!(res.headers["location"], "/anmelden?next=/protokoll");
+        let page = b.get(&env, "/anmelden?next=/protokoll").await;
+        let html = page.text();
+        assert!(html.contains("<html lang=\"de\">") && html.contains("Anmelden"));
+        let csrf = hidden(&html, "csrf");
+        // A forged form (no matching cookie token) is refused.
+        let mut stranger = Browser::default();
+        let res = stranger
+            .post(
+                &env,
+                "/anmelden",
+                &[
+                    ("username", "admin-a"),
+                    ("password", PASSWORD),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        assert!(res.text().contains("VB-0010"));
+        // Wrong password: a German message, no session.
+        let res = b
+            .post(
+                &env,
+                "/anmelden",
+                &[
+                    ("username", "admin-a"),
+                    ("password", "falsch-falsch"),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            res.text()
+                .contains("Benutzername oder Passwort ist falsch.")
+        );
+        assert!(res.set_cookie("verbund_session").is_none());
+        // Right password: session cookie, HttpOnly and SameSite, redirect to the target.
+        let csrf = hidden(&res.text(), "csrf");
+        let res = b
+            .post(
+                &env,
+                "/anmelden",
+                &[
+                    ("username", "admin-a"),
+                    ("password", PASSWORD),
+                    ("csrf", &csrf),
+                    ("next", "/protokoll"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert_eq!(res.headers["location"], "/protokoll");
+        let cookie = res
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("verbund_session="))
+            .unwrap();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        assert_eq!(b.get(&env, "/protokoll").await.status, StatusCode::OK);
+        // Open redirects are not followed.
+        let csrf = hidden(&b.get(&env, "/anmelden").await.text(), "csrf");
+        let res = b
+            .post(
+                &env,
+                "/anmelden",
+                &[
+                    ("username", "admin-a"),
+                    ("password", PASSWORD),
+                    ("csrf", &csrf),
+                    ("next", "//evil.example/"),
+                ],
+            )
+            .await;
+        assert_eq!(res.headers["location"], "/");
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_with_a_readable_page() {
+    for env in envs().await {
+        let mut b = Browser::default();
+        let mut csrf = hidden(&b.get(&env, "/anmelden").await.text(), "csrf");
+        for _ in 0..5 {
+            let res = b
+                .post(
+                    &env,
+                    "/anmelden",
+                    &[
+                        ("username", "clerk-a"),
+                        ("password", "falsch-falsch"),
+                        ("csrf", &csrf),
+                    ],
+                )
+                .await;
+            csrf = hidden(&res.text(), "csrf");
+        }
+        let res = b
+            .post(
+                &env,
+                "/anmelden",
+                &[
+                    ("username", "clerk-a"),
+                    ("password", PASSWORD),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", env.label);
+        assert!(res.text().contains("vorübergehend gesperrt"));
+    }
+}
+
+#[tokio::test]
+async fn forms_check_csrf_and_explain_errors_in_german() {
+    for env in envs().await {
+        let mut b = env.login("admin-a", PASSWORD).await;
+        let csrf = b.csrf(&env).await;
+        let res = b
+            .post(
+                &env,
+                "/verwaltung/benutzer",
+                &[("csrf", "falsch"), ("username", "x")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        assert!(res.text().contains("Formular abgelaufen"));
+        let res = b
+            .post(
+                &env,
+                "/verwaltung/benutzer",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "A B"),
+                    ("display_name", ""),
+                    ("password", "kurz"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text();
+        for msg in [
+            "Der Benutzername muss",
+            "Bitte geben Sie einen Namen",
+            "mindestens 10 Zeichen",
+            "mindestens eine Rolle",
+        ] {
+            assert!(html.contains(msg), "missing {msg:?}");
+        }
+        assert!(html.contains("role=\"alert\""));
+        let res = b
+            .post(
+                &env,
+                "/verwaltung/benutzer",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "erika.muster"),
+                    ("display_name", "Erika Muster"),
+                    ("email", "erika@example.org"),
+                    ("password", "lang-genug-123"),
+                    ("roles", "clerk"),
+                    ("roles", "auditor"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+        let list = b
+            .get(&env, "/verwaltung/benutzer?angelegt=erika.muster")
+            .await
+            .text();
+        assert!(list.contains("Das Benutzerkonto <strong>erika.muster</strong> wurde angelegt."));
+        assert!(
+            list.contains("Sachbearbeitung, Prüfung (Revision)")
+                || list.contains("Prüfung (Revision), Sachbearbeitung")
+        );
+        let dup = b
+            .post(
+                &env,
+                "/verwaltung/benutzer",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "erika.muster"),
+                    ("display_name", "Erika"),
+                    ("password", "lang-genug-123"),
+                    ("roles", "clerk"),
+                ],
+            )
+            .await;
+        assert!(dup.text().contains("bereits vergeben"));
+        // Not a form at all.
+        let res = b.get(&env, "/protokoll?vor=abc").await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    }
+}
+
+#[tokio::test]
+async fn users_with_several_authorities_can_switch() {
+    for env in envs().await {
+        let ctx = verbund_store::Context {
+            actor: verbund_store::Actor::System("test"),
+            request_id: verbund_core::RequestId::internal("t"),
+        };
+        let user = env
+            .store
+            .admin()
+            .user_by_username(&verbund_core::Username::new("clerk-b").unwrap())
+            .await
+            .unwrap();
+        env.store
+            .admin()
+            .membership_grant(&ctx, &common::a(), user.id, verbund_core::Role::Auditor)
+            .await
+            .unwrap();
+        let mut b = env.login("clerk-b", PASSWORD).await;
+        let csrf = b.csrf(&env).await;
+        let home = b.get(&env, "/").await.text();
+        assert!(home.contains("Behörde") && home.contains("Wechseln"));
+        let res = b
+            .post(&env, "/behoerde", &[("csrf", &csrf), ("authority", "sn-a")])
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert!(
+            b.get(&env, "/")
+                .await
+                .text()
+                .contains("Sie arbeiten für: <strong>Sächsische Testbehörde</strong>")
+        );
+        assert_eq!(
+            b.get(&env, "/protokoll").await.status,
+            StatusCode::OK,
+            "auditor in sn-a"
+        );
+    }
+}
