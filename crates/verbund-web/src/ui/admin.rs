@@ -12,7 +12,7 @@ use verbund_core::{
 };
 use verbund_store::{NewAuthority, NewUser, StoreError};
 
-use super::{Layout, UiForm, UiSession, error_page, forbidden_unless, render};
+use super::{Layout, UiForm, UiSession, render};
 use crate::WebState;
 
 #[derive(Deserialize, Default)]
@@ -72,7 +72,7 @@ async fn users_page(
         Ok(p) => p,
         Err(e) => {
             tracing::error!(error = %e, "users page");
-            return error_page(
+            return ui.error(
                 ErrorCode::Internal,
                 "Die Benutzer konnten nicht geladen werden.",
             );
@@ -132,11 +132,11 @@ pub(crate) async fn user_list(
     ui: UiSession,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
-    if let Some(page) = forbidden_unless(ui.has(Role::Administrator)) {
+    if let Some(page) = ui.forbidden_unless(ui.has(Role::Administrator)) {
         return page;
     }
     let Ok(Query(query)) = query else {
-        return error_page(ErrorCode::InvalidParameter, "Ungültige Seitenangabe.");
+        return ui.error(ErrorCode::InvalidParameter, "Ungültige Seitenangabe.");
     };
     users_page(&state, &ui, query, UserForm::default(), Vec::new()).await
 }
@@ -187,7 +187,7 @@ pub(crate) async fn user_create(
     ui: UiSession,
     UiForm(form): UiForm<UserForm>,
 ) -> Response {
-    if let Some(page) = forbidden_unless(ui.has(Role::Administrator)) {
+    if let Some(page) = ui.forbidden_unless(ui.has(Role::Administrator)) {
         return page;
     }
     if let Some(page) = ui.csrf_failure(&form.csrf) {
@@ -211,7 +211,7 @@ pub(crate) async fn user_create(
         }
         Err(e) => {
             tracing::error!(error = %e, "user create");
-            error_page(
+            ui.error(
                 ErrorCode::Internal,
                 "Das Benutzerkonto konnte nicht angelegt werden.",
             )
@@ -271,7 +271,7 @@ async fn authorities_page(
         Ok(p) => p,
         Err(e) => {
             tracing::error!(error = %e, "authorities page");
-            return error_page(
+            return ui.error(
                 ErrorCode::Internal,
                 "Die Behörden konnten nicht geladen werden.",
             );
@@ -323,11 +323,11 @@ pub(crate) async fn authority_list(
     ui: UiSession,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
-    if let Some(page) = forbidden_unless(ui.is_operator()) {
+    if let Some(page) = ui.forbidden_unless(ui.is_operator()) {
         return page;
     }
     let Ok(Query(query)) = query else {
-        return error_page(ErrorCode::InvalidParameter, "Ungültige Seitenangabe.");
+        return ui.error(ErrorCode::InvalidParameter, "Ungültige Seitenangabe.");
     };
     authorities_page(&state, &ui, query, AuthorityForm::default(), Vec::new()).await
 }
@@ -386,7 +386,7 @@ pub(crate) async fn authority_create(
     ui: UiSession,
     UiForm(form): UiForm<AuthorityForm>,
 ) -> Response {
-    if let Some(page) = forbidden_unless(ui.is_operator()) {
+    if let Some(page) = ui.forbidden_unless(ui.is_operator()) {
         return page;
     }
     if let Some(page) = ui.csrf_failure(&form.csrf) {
@@ -411,7 +411,7 @@ pub(crate) async fn authority_create(
         }
         Err(e) => {
             tracing::error!(error = %e, "authority create");
-            error_page(
+            ui.error(
                 ErrorCode::Internal,
                 "Die Behörde konnte nicht angelegt werden.",
             )

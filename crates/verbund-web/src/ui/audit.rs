@@ -8,7 +8,7 @@ use serde::Deserialize;
 use verbund_core::{ErrorCode, Role};
 use verbund_store::AuditEntry;
 
-use super::{Layout, UiSession, error_page, forbidden_unless, render};
+use super::{Layout, UiSession, render};
 use crate::WebState;
 
 #[derive(Template)]
@@ -32,11 +32,11 @@ pub(crate) async fn audit_list(
     ui: UiSession,
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    if let Some(page) = forbidden_unless(ui.has(Role::Auditor) || ui.has(Role::Administrator)) {
+    if let Some(page) = ui.forbidden_unless(ui.has(Role::Auditor) || ui.has(Role::Administrator)) {
         return page;
     }
     let Ok(Query(query)) = query else {
-        return error_page(ErrorCode::InvalidParameter, "Ungültige Seitenangabe.");
+        return ui.error(ErrorCode::InvalidParameter, "Ungültige Seitenangabe.");
     };
     let tenant = state.store().tenant(ui.authority());
     let result = async {
@@ -57,7 +57,7 @@ pub(crate) async fn audit_list(
         ),
         Err(e) => {
             tracing::error!(error = %e, "audit page");
-            error_page(
+            ui.error(
                 ErrorCode::Internal,
                 "Das Protokoll konnte nicht geladen werden.",
             )

@@ -274,10 +274,10 @@ pub(crate) async fn authority_switch(
         return page;
     }
     let Ok(target) = AuthorityId::new(&form.authority) else {
-        return error_page(ErrorCode::InvalidParameter, "Unbekannte Behörde.");
+        return ui.error(ErrorCode::InvalidParameter, "Unbekannte Behörde.");
     };
     if !ui.memberships.iter().any(|m| m.authority_id == target) {
-        return error_page(
+        return ui.error(
             ErrorCode::Forbidden,
             "Sie haben in dieser Behörde keine Rolle.",
         );
@@ -286,7 +286,7 @@ pub(crate) async fn authority_switch(
         && let Err(e) = state.store().auth().session_switch(secret, &target).await
     {
         tracing::error!(error = %e, "switch");
-        return error_page(ErrorCode::Internal, "Der Wechsel ist fehlgeschlagen.");
+        return ui.error(ErrorCode::Internal, "Der Wechsel ist fehlgeschlagen.");
     }
     Redirect::to("/").into_response()
 }

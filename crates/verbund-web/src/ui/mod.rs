@@ -132,10 +132,15 @@ struct ErrorPage<'a> {
     request_id: Option<String>,
 }
 
-/// A readable error page with the stable error code.
+/// A readable error page with the stable error code, for visitors without a session.
 pub(crate) fn error_page(code: ErrorCode, message: &str) -> Response {
+    error_page_with(Layout::anonymous(), code, message)
+}
+
+/// A readable error page within a layout (with navigation for logged-in users).
+pub(crate) fn error_page_with(layout: Layout, code: ErrorCode, message: &str) -> Response {
     let page = ErrorPage {
-        layout: Layout::anonymous(),
+        layout,
         title: code.title_de(),
         message,
         code: code.as_str(),
@@ -158,16 +163,6 @@ pub(crate) struct UiSession {
     pub path: String,
 }
 
-/// The 403 page, unless the caller's role allows the page.
-pub(crate) fn forbidden_unless(allowed: bool) -> Option<Response> {
-    (!allowed).then(|| {
-        error_page(
-            ErrorCode::Forbidden,
-            "Ihre Rolle in dieser Behörde erlaubt diese Seite nicht.",
-        )
-    })
-}
-
 impl UiSession {
     pub(crate) fn ctx(&self) -> Context {
         Context {
@@ -188,12 +183,27 @@ impl UiSession {
         self.session.user.is_operator
     }
 
+    /// An error page with this user's navigation.
+    pub(crate) fn error(&self, code: ErrorCode, message: &str) -> Response {
+        error_page_with(self.layout(), code, message)
+    }
+
+    /// The 403 page, unless the user's role allows the page.
+    pub(crate) fn forbidden_unless(&self, allowed: bool) -> Option<Response> {
+        (!allowed).then(|| {
+            self.error(
+                ErrorCode::Forbidden,
+                "Ihre Rolle in dieser Behörde erlaubt diese Seite nicht.",
+            )
+        })
+    }
+
     /// The CSRF error page, if a submitted form's token does not match the session's.
     pub(crate) fn csrf_failure(&self, submitted: &str) -> Option<Response> {
         if constant_time_eq(submitted.as_bytes(), self.session.csrf_token.as_bytes()) {
             None
         } else {
-            Some(error_page(
+            Some(self.error(
                 ErrorCode::CsrfFailed,
                 "Das Formular ist abgelaufen oder stammt nicht von dieser Seite. \
                  Bitte laden Sie die Seite neu und versuchen Sie es erneut.",

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use verbund_core::{ErrorCode, Role};
 
-use super::{Layout, UiSession, error_page, render};
+use super::{Layout, UiSession, render};
 use crate::WebState;
 
 /// A module of Verbund as the navigation shows it.
@@ -103,7 +103,7 @@ pub(crate) async fn dashboard(State(state): State<WebState>, ui: UiSession) -> R
         Ok(a) => a,
         Err(e) => {
             tracing::error!(error = %e, "dashboard");
-            return error_page(
+            return ui.error(
                 ErrorCode::Internal,
                 "Die Übersicht konnte nicht geladen werden.",
             );
@@ -147,7 +147,7 @@ struct Unavailable {
 /// A module's page: for now every module is marked as not yet available.
 pub(crate) async fn module_page(ui: UiSession, Path(slug): Path<String>) -> Response {
     let Some(module) = MODULES.iter().find(|m| m.slug == slug) else {
-        return error_page(ErrorCode::NotFound, "Dieses Modul gibt es nicht.");
+        return ui.error(ErrorCode::NotFound, "Dieses Modul gibt es nicht.");
     };
     render(
         StatusCode::OK,

@@ -1,0 +1,90 @@
+//! End-to-end tests in Debian's Chromium: `e2e/run.mjs` (puppeteer-core + axe-core) drives
+//! the real binary's demo on SQLite and, when configured, PostgreSQL. Without Chromium or
+//! Node.js the test prints `skipped: …`; with `CI=true` it fails instead.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Server, backends, in_ci};
+
+fn e2e_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e")
+}
+
+fn chromium() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var("CHROMIUM").unwrap_or_default(),
+        "/usr/bin/chromium".into(),
+        "/usr/bin/chromium-browser".into(),
+    ];
+    candidates
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+fn skip(reason: &str) {
+    assert!(
+        !in_ci(),
+        "CI=true but the browser suite cannot run: {reason}"
+    );
+    eprintln!("skipped: browser end-to-end tests ({reason})");
+}
+
+/// Installs the pinned npm packages (package-lock.json) once.
+fn npm_ci(dir: &Path) -> Result<(), String> {
+    if dir.join("node_modules/puppeteer-core").exists()
+        && dir.join("node_modules/axe-core").exists()
+    {
+        return Ok(());
+    }
+    let out = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("npm not runnable: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "npm ci failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ui_end_to_end_with_axe_on_every_page() {
+    let Some(chromium) = chromium() else {
+        return skip("Chromium not installed (apt-get install chromium)");
+    };
+    if Command::new("node").arg("--version").output().is_err() {
+        return skip("Node.js not installed");
+    }
+    let dir = e2e_dir();
+    if let Err(e) = npm_ci(&dir) {
+        return skip(&e);
+    }
+    for db in backends().await {
+        let label = if db.is_some() { "postgres" } else { "sqlite" };
+        let server = Server::start("demo", db);
+        let out = Command::new("node")
+            .arg("run.mjs")
+            .arg(server.url())
+            .env("CHROMIUM", &chromium)
+            .current_dir(&dir)
+            .output()
+            .expect("run node");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        println!("--- browser suite on {label} ---\n{stdout}");
+        assert!(
+            out.status.success(),
+            "browser suite failed on {label}:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains(" passed, 0 failed"));
+    }
+}

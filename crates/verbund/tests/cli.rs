@@ -1,0 +1,327 @@
+//! The `verbund` binary over real sockets: demo, tokens, audit verification, configuration,
+//! migrations and graceful shutdown, on SQLite and (when configured) PostgreSQL.
+
+mod common;
+
+use common::{Server, backends, cli};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_serves_and_cli_tokens_open_the_api() {
+    for db in backends().await {
+        let server = Server::start("demo", db.clone());
+        assert_eq!(server.http("GET", "/anmelden", None, None).unwrap().0, 200);
+        let (status, body) = server
+            .http("GET", "/api/v1/governments", None, None)
+            .unwrap();
+        assert_eq!(status, 401, "{body}");
+        assert!(body.contains("VB-0004"));
+        let out = server.cli(&[
+            "admin",
+            "token",
+            "create",
+            "--authority",
+            "sn-sid",
+            "--role",
+            "administrator",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let token = stdout(&out).trim().to_owned();
+        assert!(token.starts_with("vbt_"));
+        let (status, body) = server
+            .http("GET", "/api/v1/governments", Some(&token), None)
+            .unwrap();
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            body.contains("\"Bayern\"")
+                && body.contains("\"Thüringen\"")
+                && body.contains("\"Bund\"")
+        );
+        let (_, body) = server
+            .http("GET", "/api/v1/authorities?limit=200", Some(&token), None)
+            .unwrap();
+        for id in [
+            "by-stmd",
+            "sn-sid",
+            "sn-pd-zwickau",
+            "by-pp-oberfranken",
+            "th-landeshauptkasse",
+            "nw-stk",
+            "bund-bmds",
+        ] {
+            assert!(body.contains(id), "{id} missing from the demo directory");
+        }
+        let (status, body) = server
+            .http("GET", "/api/v1/openapi.json", None, None)
+            .unwrap();
+        assert_eq!(status, 200);
+        assert!(body.contains("\"openapi\": \"3.1.0\""));
+        // Revocation through the CLI.
+        let me = server
+            .http("GET", "/api/v1/me", Some(&token), None)
+            .unwrap()
+            .1;
+        let id = me
+            .split("\"token_id\":\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let out = server.cli(&[
+            "admin",
+            "token",
+            "revoke",
+            "--authority",
+            "sn-sid",
+            "--id",
+            &id,
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            server
+                .http("GET", "/api/v1/me", Some(&token), None)
+                .unwrap()
+                .0,
+            401
+        );
+        let (status, stderr_text, _) = server.stop();
+        assert!(status.success(), "graceful shutdown failed: {stderr_text}");
+        assert!(stderr_text.contains("shutting down"), "{stderr_text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_data_loads_idempotently() {
+    for db in backends().await {
+        let first = Server::start("demo", db.clone());
+        let port = first.port;
+        let (_, _, data_dir) = first.stop();
+        let dir = data_dir.path().to_path_buf();
+        // Second start on the same database: no conflict, same data.
+        let out = cli(&dir, db.as_deref(), &["admin", "authority", "list"]);
+        let before = stdout(&out);
+        let mut cmd = std::process::Command::new(common::BIN);
+        cmd.args(["demo", "--listen", &format!("127.0.0.1:{port}")])
+            .arg("--data-dir")
+            .arg(&dir);
+        if let Some(url) = &db {
+            cmd.arg("--database-url").arg(url);
+        }
+        let child = cmd
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        let _ = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "second demo start failed: {}",
+            stderr(&out)
+        );
+        let after = stdout(&cli(&dir, db.as_deref(), &["admin", "authority", "list"]));
+        assert_eq!(before, after);
+        assert_eq!(before.lines().count(), 19);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_verify_detects_tampering_and_exits_nonzero() {
+    for db in backends().await {
+        let dir = tempfile::tempdir().unwrap();
+        let url = db.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("verbund.db").display()
+            )
+        });
+        let run = |args: &[&str]| cli(dir.path(), Some(&url), args);
+        for args in [
+            vec![
+                "admin",
+                "authority",
+                "create",
+                "--id",
+                "sn-test",
+                "--name",
+                "Test",
+                "--government",
+                "14",
+                "--street",
+                "Weg 1",
+                "--postal-code",
+                "01097",
+                "--city",
+                "Dresden",
+            ],
+            vec![
+                "admin",
+                "token",
+                "create",
+                "--authority",
+                "sn-test",
+                "--role",
+                "clerk",
+            ],
+            vec![
+                "admin",
+                "token",
+                "create",
+                "--authority",
+                "sn-test",
+                "--role",
+                "auditor",
+            ],
+        ] {
+            let out = run(&args);
+            assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        }
+        let ok = run(&["audit", "verify"]);
+        assert!(ok.status.success(), "{}", stdout(&ok));
+        assert!(
+            stdout(&ok).contains("3 entries checked: intact"),
+            "{}",
+            stdout(&ok)
+        );
+        let store = verbund_store::Store::connect(
+            &url,
+            std::sync::Arc::new(verbund_core::SystemClock),
+            verbund_core::Limits::default(),
+        )
+        .await
+        .unwrap();
+        verbund_store::testing::testing_sql(
+            &store,
+            "UPDATE audit_log SET actor = 'system:someone-else' WHERE seq = 2",
+        )
+        .await;
+        let bad = run(&["audit", "verify"]);
+        assert_eq!(bad.status.code(), Some(1));
+        assert!(
+            stdout(&bad).contains("TAMPERED sn-test #2"),
+            "{}",
+            stdout(&bad)
+        );
+        let json = run(&["audit", "verify", "--json"]);
+        let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        assert_eq!(report["problems"][0]["seq"], 2);
+    }
+}
+
+#[test]
+fn config_example_is_valid_and_errors_are_all_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::process::Command::new(common::BIN)
+        .args(["config", "example"])
+        .output()
+        .unwrap();
+    assert!(example.status.success());
+    let path = dir.path().join("verbund.toml");
+    std::fs::write(&path, &example.stdout).unwrap();
+    let check = std::process::Command::new(common::BIN)
+        .args(["config", "check", "--config"])
+        .arg(&path)
+        .env_remove("VERBUND_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(stdout(&check).starts_with("configuration OK"));
+    std::fs::write(
+        &path,
+        "listen = \"x\"\nunknown_key = 1\nlog_format = \"xml\"\n",
+    )
+    .unwrap();
+    let check = std::process::Command::new(common::BIN)
+        .args(["config", "check", "--config"])
+        .arg(&path)
+        .env("VERBUND_PAGE_SIZE_MAX", "-1")
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    let err = stderr(&check);
+    assert!(err.contains("4 problem(s)"), "{err}");
+    for needle in [
+        "listen",
+        "unknown_key",
+        "log_format",
+        "VERBUND_PAGE_SIZE_MAX",
+    ] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    // Usage errors exit with 2 (clap).
+    let usage = std::process::Command::new(common::BIN)
+        .args(["serve", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    for sub in [
+        &["serve", "--help"][..],
+        &["demo", "--help"],
+        &["admin", "token", "create", "--help"],
+        &["audit", "verify", "--help"],
+    ] {
+        let help = std::process::Command::new(common::BIN)
+            .args(sub)
+            .output()
+            .unwrap();
+        assert!(help.status.success(), "{sub:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_server_refuses_a_database_from_a_newer_version() {
+    for db in backends().await {
+        let dir = tempfile::tempdir().unwrap();
+        let url = db.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("verbund.db").display()
+            )
+        });
+        let out = cli(dir.path(), Some(&url), &["migrate"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("0001 platform: applied"),
+            "{}",
+            stdout(&out)
+        );
+        let store = verbund_store::Store::connect(
+            &url,
+            std::sync::Arc::new(verbund_core::SystemClock),
+            verbund_core::Limits::default(),
+        )
+        .await
+        .unwrap();
+        let checksum = match store.backend() {
+            verbund_store::Backend::Sqlite => "X'00'",
+            verbund_store::Backend::Postgres => "'\\x00'::bytea",
+        };
+        verbund_store::testing::testing_sql(&store, &format!(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (99990001, 'future', TRUE, {checksum}, 0)")).await;
+        let out = cli(
+            dir.path(),
+            Some(&url),
+            &["serve", "--listen", "127.0.0.1:0"],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains("newer than this binary"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

@@ -1,0 +1,174 @@
+// Browser end-to-end test of the Verbund web UI against a running `verbund demo`.
+// Drives Debian's Chromium (puppeteer-core), runs axe-core (WCAG 2.1 A/AA) on every page,
+// and validates the OpenAPI document. Usage: node run.mjs http://127.0.0.1:PORT
+// Prints one line per check and a closing "N passed, M failed"; exit code 1 on any failure.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import puppeteer from "puppeteer-core";
+import { Validator } from "@seriousme/openapi-schema-validator";
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const BASE = process.argv[2];
+const PASSWORD = "Verbund-Demo-2026";
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = "") {
+  if (ok) { passed++; console.log(`ok   ${name}`); }
+  else { failed++; console.log(`FAIL ${name}${detail ? `: ${detail}` : ""}`); }
+}
+
+async function axe(page, name) {
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }, WCAG_TAGS);
+  check(`axe WCAG 2.1 AA: ${name}`, result.length === 0, result.join("; "));
+}
+
+async function visit(page, path, expectStatus = 200) {
+  const res = await page.goto(BASE + path, { waitUntil: "load" });
+  check(`GET ${path} -> ${expectStatus}`, res.status() === expectStatus, `got ${res.status()}`);
+  await axe(page, path);
+}
+
+async function login(page, username) {
+  await page.goto(BASE + "/anmelden", { waitUntil: "load" });
+  await page.type("#username", username);
+  await page.type("#password", PASSWORD);
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("button[type=submit]")]);
+  const heading = await page.$eval("h1", (h) => h.textContent);
+  check(`login as ${username}`, heading.startsWith("Willkommen"), heading);
+}
+
+async function logout(page) {
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: "load" }),
+    page.click("form[action='/abmelden'] button"),
+  ]);
+  check("logout returns to the login page", page.url().endsWith("/anmelden"), page.url());
+}
+
+async function main() {
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--disable-dev-shm-usage"],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.setBypassCSP(true); // lets axe-core run under the strict Content-Security-Policy
+    page.setDefaultTimeout(15000);
+
+    // Anonymous pages.
+    await visit(page, "/anmelden");
+    await visit(page, "/api/docs");
+    await visit(page, "/gibt-es-nicht", 404);
+
+    // Keyboard: the first Tab reaches the skip link, which moves focus to the content.
+    await page.goto(BASE + "/anmelden", { waitUntil: "load" });
+    await page.keyboard.press("Tab");
+    const first = await page.evaluate(() => document.activeElement.textContent);
+    check("first Tab stop is the skip link", first.includes("Zum Inhalt springen"), first);
+    await page.keyboard.press("Enter");
+    const afterSkip = await page.evaluate(() => document.activeElement.id || location.hash);
+    check("skip link moves to the main content", afterSkip === "inhalt" || afterSkip === "#inhalt", afterSkip);
+
+    // Wrong password: readable error, still accessible.
+    await page.type("#username", "betrieb");
+    await page.type("#password", "falsches-passwort");
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("button[type=submit]")]);
+    const err = await page.$eval("[role=alert]", (e) => e.textContent);
+    check("wrong password shows a German error", err.includes("Benutzername oder Passwort ist falsch"), err);
+    await axe(page, "/anmelden (with error)");
+
+    // Node operator and administrator of SID: every page.
+    await login(page, "betrieb");
+    await axe(page, "/ (dashboard, operator)");
+    for (const slug of ["kommunikation", "e-rechnung", "e-payment", "e-akte", "online-dienste", "lagebild", "kooperation"]) {
+      await visit(page, `/module/${slug}`);
+      const badge = await page.$eval("main", (m) => m.textContent);
+      check(`module ${slug} is marked as not yet available`, badge.includes("noch nicht verfügbar"));
+    }
+    await visit(page, "/verwaltung/benutzer");
+    await visit(page, "/verwaltung/behoerden");
+    await visit(page, "/protokoll");
+
+    // Create a user through the form, first with errors, then correctly.
+    await page.goto(BASE + "/verwaltung/benutzer", { waitUntil: "load" });
+    await page.type("#username", "X Y");
+    await page.type("#display_name", "X");
+    await page.type("#password", "kurz");
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("form[action='/verwaltung/benutzer'] button[type=submit]")]);
+    const errors = await page.$eval("#formular-fehler", (e) => e.textContent);
+    check("invalid user form lists the errors", errors.includes("Benutzername") && errors.includes("Passwort"), errors);
+    await axe(page, "/verwaltung/benutzer (with errors)");
+    const username = `e2e.${Date.now()}`;
+    await page.evaluate(() => {
+      document.querySelector("#username").value = "";
+      document.querySelector("#display_name").value = "";
+    });
+    await page.type("#username", username);
+    await page.type("#display_name", "Erika Ende-zu-Ende");
+    await page.type("#email", "erika@example.org");
+    await page.type("#password", "ein-langes-passwort");
+    await page.click("#role-clerk");
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("form[action='/verwaltung/benutzer'] button[type=submit]")]);
+    const status = await page.$eval("[role=status]", (e) => e.textContent);
+    check("user created through the form", status.includes(username), status);
+    const listed = await page.$eval("table", (t) => t.textContent);
+    check("new user is listed", listed.includes(username));
+    await axe(page, "/verwaltung/benutzer (after create)");
+    await logout(page);
+
+    // The new user can log in with the password set in the form.
+    await page.type("#username", username);
+    await page.type("#password", "ein-langes-passwort");
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("button[type=submit]")]);
+    check("the new user logs in", (await page.$eval("h1", (h) => h.textContent)).includes("Erika"));
+    await logout(page);
+
+    // A police officer of two authorities switches between them.
+    await login(page, "david.lage");
+    await axe(page, "/ (dashboard, clerk)");
+    await page.select("#behoerde-wahl", "sn-pd-zwickau");
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("form[action='/behoerde'] button")]);
+    const working = await page.$eval("main", (m) => m.textContent);
+    check("switched to Polizeidirektion Zwickau", working.includes("Polizeidirektion Zwickau"), working.slice(0, 200));
+    await logout(page);
+
+    // Auditor and the other dashboards.
+    for (const user of ["clara.revision", "anna.admin", "frieda.bund"]) {
+      await login(page, user);
+      await axe(page, `/ (dashboard, ${user})`);
+      await logout(page);
+    }
+    await login(page, "clara.revision");
+    await visit(page, "/protokoll");
+    await visit(page, "/verwaltung/benutzer", 403);
+    await logout(page);
+
+    // The OpenAPI document is a valid OpenAPI 3.1 document.
+    const doc = await (await fetch(BASE + "/api/v1/openapi.json")).json();
+    const validator = new Validator();
+    const result = await validator.validate(doc);
+    check(`openapi.json is valid OpenAPI ${validator.version}`, result.valid && validator.version === "3.1",
+          JSON.stringify(result.errors ?? "").slice(0, 500));
+  } finally {
+    await browser.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.log(`FAIL unexpected error: ${e.stack || e}`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
