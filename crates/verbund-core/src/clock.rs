@@ -90,8 +90,8 @@ mod tests {
     #[test]
     fn formats() {
         let t = Timestamp(1_795_000_000_123);
-        assert_eq!(t.to_rfc3339(), "2026-11-18T07:06:40.123Z");
-        assert_eq!(t.to_display_de(), "18.11.2026 07:06:40 UTC");
+        assert_eq!(t.to_rfc3339(), "2026-11-18T11:06:40.123Z");
+        assert_eq!(t.to_display_de(), "18.11.2026 11:06:40 UTC");
         let c = FixedClock::new(t);
         c.advance_seconds(2);
         assert_eq!(c.now(), Timestamp(1_795_000_002_123));

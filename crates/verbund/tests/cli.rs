@@ -325,3 +325,130 @@ async fn the_server_refuses_a_database_from_a_newer_version() {
         );
     }
 }
+
+/// Logs in through a server's form (without following redirects) and returns the session
+/// cookie, or the status when the login did not succeed.
+fn form_login(server: &Server, username: &str, password: &str) -> Result<String, u16> {
+    use std::io::{Read, Write};
+    let page = raw(
+        server,
+        "GET /anmelden HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let body = format!("username={username}&password={password}&csrf={csrf}");
+    let req = format!(
+        "POST /anmelden HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: verbund_login_csrf={csrf}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    s.write_all(req.as_bytes()).unwrap();
+    let mut res = String::new();
+    s.read_to_string(&mut res).unwrap();
+    let status: u16 = res.split(' ').nth(1).unwrap().parse().unwrap();
+    res.lines()
+        .find_map(|l| l.strip_prefix("set-cookie: verbund_session="))
+        .map(|c| c.split(';').next().unwrap().to_owned())
+        .ok_or(status)
+}
+
+fn raw(server: &Server, req: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    s.write_all(req.as_bytes()).unwrap();
+    let mut res = String::new();
+    s.read_to_string(&mut res).unwrap();
+    res
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_processes_share_sessions_and_lockouts_through_the_database() {
+    for db in backends().await {
+        let first = Server::start("demo", db.clone());
+        // The second process uses the first one's database (SQLite file or PostgreSQL).
+        let url = db.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                first.dir.path().join("verbund.db").display()
+            )
+        });
+        let second = Server::start("serve", Some(url));
+        // A session made by one process is valid on the other.
+        let cookie = form_login(&first, "anna.admin", "Verbund-Demo-2026").expect("login");
+        let page = raw(
+            &second,
+            &format!(
+                "GET /verwaltung/benutzer HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: verbund_session={cookie}\r\n\r\n"
+            ),
+        );
+        assert!(
+            page.starts_with("HTTP/1.1 200"),
+            "{}",
+            &page[..page.len().min(300)]
+        );
+        assert!(page.contains("anna.admin"));
+        // Failed logins on both processes add up to one lockout.
+        for server in [&first, &second, &first, &second, &first] {
+            assert_eq!(
+                form_login(server, "ben.kasse", "falsches-passwort"),
+                Err(401)
+            );
+        }
+        assert_eq!(
+            form_login(&second, "ben.kasse", "Verbund-Demo-2026"),
+            Err(429),
+            "lockout not shared"
+        );
+    }
+}
+
+#[test]
+fn shutdown_finishes_requests_in_flight() {
+    use std::io::{Read, Write};
+    let server = Server::start("demo", None);
+    let out = server.cli(&[
+        "admin",
+        "token",
+        "create",
+        "--authority",
+        "sn-sid",
+        "--role",
+        "administrator",
+    ]);
+    let token = stdout(&out).trim().to_owned();
+    let body = r#"{"name":"in-flight","role":"clerk"}"#;
+    let (head, tail) = body.split_at(10);
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        s,
+        "POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{head}",
+        body.len()
+    )
+    .unwrap();
+    s.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SIGTERM while the request body is still arriving.
+    let _ = std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(server.child.id().to_string())
+        .status();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.write_all(tail.as_bytes()).unwrap();
+    let mut res = String::new();
+    s.read_to_string(&mut res).unwrap();
+    assert!(
+        res.starts_with("HTTP/1.1 201"),
+        "in-flight request was cut: {res}"
+    );
+    // New connections are refused once the server has drained.
+    let (status, _, _) = server.stop();
+    assert!(status.success());
+}
