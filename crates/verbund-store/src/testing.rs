@@ -123,35 +123,33 @@ pub const S3_ENV: &str = "VERBUND_TEST_S3_URL";
 /// The blob locations to test: a fresh local directory always, and the S3 bucket named by
 /// `VERBUND_TEST_S3_URL` (under a fresh prefix-free bucket path) when set. Without it the
 /// S3 half prints `skipped: …`, and fails when `CI=true`.
+#[must_use]
 pub fn blob_locations(dir: &std::path::Path) -> Vec<(&'static str, crate::blobs::BlobLocation)> {
     let mut out = vec![(
         "local",
         crate::blobs::BlobLocation::Local(dir.join("blobs")),
     )];
-    match std::env::var(S3_ENV).ok().filter(|s| !s.is_empty()) {
-        Some(raw) => {
-            let url = url::Url::parse(&raw).unwrap_or_else(|e| panic!("{S3_ENV}: {e}"));
-            let bucket = url.path().trim_matches('/').to_owned();
-            assert!(
-                !bucket.is_empty(),
-                "{S3_ENV} must name a bucket: http://host:port/bucket"
-            );
-            let endpoint = format!("{}://{}", url.scheme(), url.authority());
-            out.push((
-                "s3",
-                crate::blobs::BlobLocation::S3 {
-                    bucket,
-                    endpoint: Some(endpoint),
-                },
-            ));
-        }
-        None => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{S3_ENV} must be set when CI=true: the S3 suite may not be skipped in CI"
-            );
-            eprintln!("skipped: S3 half of this test ({S3_ENV} is not set)");
-        }
-    }
+    let Some(raw) = std::env::var(S3_ENV).ok().filter(|s| !s.is_empty()) else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{S3_ENV} must be set when CI=true: the S3 suite may not be skipped in CI"
+        );
+        eprintln!("skipped: S3 half of this test ({S3_ENV} is not set)");
+        return out;
+    };
+    let url = url::Url::parse(&raw).unwrap_or_else(|e| panic!("{S3_ENV}: {e}"));
+    let bucket = url.path().trim_matches('/').to_owned();
+    assert!(
+        !bucket.is_empty(),
+        "{S3_ENV} must name a bucket: http://host:port/bucket"
+    );
+    let endpoint = format!("{}://{}", url.scheme(), url.authority());
+    out.push((
+        "s3",
+        crate::blobs::BlobLocation::S3 {
+            bucket,
+            endpoint: Some(endpoint),
+        },
+    ));
     out
 }
