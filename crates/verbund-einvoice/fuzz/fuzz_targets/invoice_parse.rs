@@ -1,0 +1,16 @@
+//! Any bytes: classification must return, never panic, and stay within the limits.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use verbund_einvoice::{Limits, classify};
+
+fuzz_target!(|data: &[u8]| {
+    // Small limits keep each run fast, so the fuzzer explores structure rather than size.
+    let limits = Limits {
+        depth_max: 32,
+        element_count_max: 20_000,
+        record_element_count_max: 5_000,
+        ..Limits::default()
+    };
+    let _ = classify(data, &limits);
+});

@@ -1,0 +1,134 @@
+//! The entry points: from bytes to a classified, parsed invoice.
+
+use crate::error::EinvoiceError;
+use crate::limits::Limits;
+use crate::mapping::Mapped;
+use crate::model::Invoice;
+use crate::scenario::{Scenario, Syntax, scenario_select};
+use crate::xml::input;
+use crate::xml::reader::DocumentReader;
+use crate::{cii, ubl};
+
+/// An invoice in a supported syntax with the validation scenario it selects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedInvoice {
+    /// The syntax it was written in.
+    pub syntax: Syntax,
+    /// The scenario its root element and BT-24 select; decides which rules apply.
+    pub scenario: &'static Scenario,
+    /// Its content.
+    pub invoice: Invoice,
+}
+
+/// What a document is, as far as the e-invoice intake is concerned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Classification {
+    /// Not well-formed XML, not UTF-8, or empty: there is no document to look at.
+    NotXml {
+        /// 1-based line of the problem (1 for an empty input).
+        line: usize,
+        /// 1-based column of the problem (1 for an empty input).
+        column: usize,
+        /// The error with its German message.
+        error: EinvoiceError,
+    },
+    /// Well-formed XML whose root is not an invoice root element.
+    NotInvoice {
+        /// Namespace URI of the root element.
+        namespace: Option<String>,
+        /// Local name of the root element.
+        local_name: String,
+    },
+    /// An invoice syntax, but no scenario for its BT-24: "kein passendes Prüfszenario".
+    UnsupportedVersion {
+        /// The syntax of the document.
+        syntax: Syntax,
+        /// BT-24 as found.
+        specification_id: Option<String>,
+    },
+    /// Refused for safety or size (DTD, unknown entity, a limit, a foreign encoding), or a
+    /// supported invoice with a value that cannot be read as its type.
+    Rejected(EinvoiceError),
+    /// A supported invoice, parsed.
+    Invoice(Box<ParsedInvoice>),
+}
+
+/// Parses a document into the EN 16931 model and selects its scenario.
+///
+/// The checks run in the order of the official validator, so the error tells the first thing
+/// that is wrong: encoding and well-formedness of the whole document, then root element, then
+/// scenario (BT-24), then values.
+pub fn invoice_parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, EinvoiceError> {
+    let text = input::decode(input, limits)?;
+    let mut reader = DocumentReader::new(text, limits);
+    let root = reader.root()?;
+    let namespace = reader.root_namespace().map(str::to_owned);
+    let Some(syntax) = Syntax::from_root(namespace.as_deref(), &root.name) else {
+        reader.skip_element()?;
+        reader.finish()?;
+        return Err(EinvoiceError::NotAnInvoice {
+            namespace,
+            local_name: root.name.into_owned(),
+        });
+    };
+    let mapped: Mapped = match syntax {
+        Syntax::UblInvoice | Syntax::UblCreditNote => ubl::read(&mut reader, limits)?,
+        Syntax::Cii => cii::read(&mut reader, limits)?,
+    };
+    reader.finish()?;
+    let ids: Vec<&str> = mapped
+        .specification_ids
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let Some(scenario) = scenario_select(syntax, &ids) else {
+        return Err(EinvoiceError::NoScenario {
+            syntax,
+            specification_id: mapped.invoice.process_control.specification_id,
+        });
+    };
+    if let Some(error) = mapped.first_error {
+        return Err(error);
+    }
+    Ok(ParsedInvoice {
+        syntax,
+        scenario,
+        invoice: mapped.invoice,
+    })
+}
+
+/// [`invoice_parse`], sorted into the cases the intake treats differently. Never fails.
+#[must_use]
+pub fn classify(input: &[u8], limits: &Limits) -> Classification {
+    match invoice_parse(input, limits) {
+        Ok(parsed) => Classification::Invoice(Box::new(parsed)),
+        Err(error) => match error {
+            EinvoiceError::Empty => Classification::NotXml {
+                line: 1,
+                column: 1,
+                error,
+            },
+            EinvoiceError::InvalidUtf8 { line, column }
+            | EinvoiceError::NotWellFormed { line, column, .. } => Classification::NotXml {
+                line,
+                column,
+                error,
+            },
+            EinvoiceError::NotAnInvoice {
+                namespace,
+                local_name,
+            } => Classification::NotInvoice {
+                namespace,
+                local_name,
+            },
+            EinvoiceError::NoScenario {
+                syntax,
+                specification_id,
+            } => Classification::UnsupportedVersion {
+                syntax,
+                specification_id,
+            },
+            other => Classification::Rejected(other),
+        },
+    }
+}

@@ -1,0 +1,43 @@
+//! `verbund-einvoice` owns the German e-invoice formats for Verbund: it classifies an incoming
+//! document, selects the XRechnung 3.0.2 validation scenario exactly as the official KoSIT
+//! configuration does, and parses UBL 2.1 Invoice/`CreditNote` and UN/CEFACT CII D16B into one
+//! typed EN 16931 model ([`Invoice`]). Rule validation and rendering will live here too.
+//!
+//! The crate is pure: bytes in, values out. It must not do I/O (no files, network, database,
+//! clock or environment), must not start a JVM or XSLT processor, and must not depend on the
+//! store, web or binary crates. Callers read the bytes and decide what to do with the result.
+//!
+//! Input is untrusted. The parser refuses DTDs and unknown entities (XXE, entity expansion),
+//! accepts only UTF-8, never builds a tree of the whole document, and enforces [`Limits`] on
+//! size, depth, element and attribute counts, lines and attachments. No input makes it panic.
+//!
+//! ```
+//! use verbund_einvoice::{Classification, Limits, classify};
+//!
+//! match classify(b"<html/>", &Limits::default()) {
+//!     Classification::NotInvoice { local_name, .. } => assert_eq!(local_name, "html"),
+//!     other => panic!("unexpected {other:?}"),
+//! }
+//! ```
+
+mod cii;
+mod date;
+mod document;
+mod error;
+mod lexical;
+mod limits;
+mod mapping;
+pub mod model;
+mod scenario;
+mod ubl;
+mod xml;
+
+pub use date::Date;
+pub use document::{Classification, ParsedInvoice, classify, invoice_parse};
+pub use error::EinvoiceError;
+pub use limits::{LimitKind, Limits};
+pub use model::Invoice;
+pub use scenario::{
+    CII_NS, Level, Profile, SCENARIOS, Scenario, Syntax, UBL_CREDIT_NOTE_NS, UBL_INVOICE_NS,
+    scenario_select,
+};

@@ -1,0 +1,144 @@
+//! What the UBL and CII mappings share: typed value reading that records the first bad value
+//! instead of stopping, and the result they hand back.
+
+use rust_decimal::Decimal;
+
+use crate::date::Date;
+use crate::error::EinvoiceError;
+use crate::lexical;
+use crate::model::{Identifier, Invoice, Quantity};
+use crate::xml::fragment::Element;
+
+/// What a syntax mapping produced from a well-formed document.
+#[derive(Debug)]
+pub(crate) struct Mapped {
+    pub(crate) invoice: Invoice,
+    /// Every value at the scenario match path (normally one), for [`crate::scenario_select`].
+    pub(crate) specification_ids: Vec<String>,
+    /// The first typed value that could not be read. Reported only after scenario selection,
+    /// so that a foreign document is told "no scenario" rather than "bad date".
+    pub(crate) first_error: Option<EinvoiceError>,
+}
+
+/// Reads typed values from fragments, keeping the first error.
+#[derive(Debug, Default)]
+pub(crate) struct Values {
+    pub(crate) first_error: Option<EinvoiceError>,
+}
+
+impl Values {
+    pub(crate) fn decimal(
+        &mut self,
+        element: Option<Element<'_, '_>>,
+        term: &'static str,
+    ) -> Option<Decimal> {
+        let text = &element?.value();
+        let value = lexical::parse_decimal(text);
+        if value.is_none() {
+            self.fail(term, text, "Dezimalzahl");
+        }
+        value
+    }
+
+    pub(crate) fn bool(
+        &mut self,
+        element: Option<Element<'_, '_>>,
+        term: &'static str,
+    ) -> Option<bool> {
+        let text = &element?.value();
+        let value = lexical::parse_bool(text);
+        if value.is_none() {
+            self.fail(term, text, "Wahrheitswert (true/false)");
+        }
+        value
+    }
+
+    /// An `xs:date` as UBL writes it.
+    pub(crate) fn date_iso(
+        &mut self,
+        element: Option<Element<'_, '_>>,
+        term: &'static str,
+    ) -> Option<Date> {
+        let text = &element?.value();
+        let value = Date::parse_iso(lexical::trim_xml(text));
+        if value.is_none() {
+            self.fail(term, text, "Datum (JJJJ-MM-TT)");
+        }
+        value
+    }
+
+    /// A CII `udt:DateTimeString`/`udt:DateString`/`qdt:DateTimeString`: EN 16931 allows
+    /// only format 102 (`YYYYMMDD`).
+    pub(crate) fn date_102(
+        &mut self,
+        element: Option<Element<'_, '_>>,
+        term: &'static str,
+    ) -> Option<Date> {
+        let element = element?;
+        if element
+            .attr("format")
+            .is_some_and(|f| lexical::trim_xml(f) != "102")
+        {
+            self.fail(
+                term,
+                element.attr("format").unwrap_or_default(),
+                "Datumsformat 102",
+            );
+            return None;
+        }
+        let value = Date::parse_format_102(lexical::trim_xml(element.value()));
+        if value.is_none() {
+            self.fail(term, element.value(), "Datum im Format 102 (JJJJMMTT)");
+        }
+        value
+    }
+
+    pub(crate) fn quantity(
+        &mut self,
+        element: Option<Element<'_, '_>>,
+        term: &'static str,
+    ) -> Option<Quantity> {
+        let element = element?;
+        Some(Quantity {
+            value: self.decimal(Some(element), term)?,
+            unit_code: element.attr("unitCode").map(str::to_owned),
+        })
+    }
+
+    fn fail(&mut self, term: &'static str, value: &str, expected: &'static str) {
+        if self.first_error.is_none() {
+            self.first_error = Some(EinvoiceError::InvalidValue {
+                term,
+                value: value.chars().take(80).collect(),
+                expected,
+            });
+        }
+    }
+}
+
+/// An identifier with its `schemeID`.
+pub(crate) fn identifier(element: Option<Element<'_, '_>>) -> Option<Identifier> {
+    let element = element?;
+    Some(Identifier {
+        value: element.value().to_owned(),
+        scheme_id: element.attr("schemeID").map(str::to_owned),
+    })
+}
+
+/// Sorts the document-level VAT total amounts (with their `currencyID`) into BT-110 and
+/// BT-111: an amount in the accounting currency BT-6, when that differs from BT-5, is BT-111;
+/// any other is BT-110. The first one for each wins; a surplus one is a rule finding, not a
+/// parse error.
+pub(crate) fn assign_vat_totals(invoice: &mut Invoice, amounts: Vec<(Decimal, Option<String>)>) {
+    for (amount, currency) in amounts {
+        let accounting = currency.is_some()
+            && currency == invoice.vat_accounting_currency_code
+            && currency != invoice.currency_code;
+        let slot = if accounting {
+            &mut invoice.totals.vat_total_accounting_currency
+        } else {
+            &mut invoice.totals.vat_total
+        };
+        slot.get_or_insert(amount);
+    }
+}

@@ -1,0 +1,142 @@
+//! UBL `cac:InvoiceLine` / `cac:CreditNoteLine` into BG-25, sub-lines flattened.
+
+use crate::mapping::{Values, identifier};
+use crate::model::{
+    InvoiceLine, Item, ItemAttribute, ItemClassification, LineAllowanceCharge, Price,
+};
+use crate::xml::Ns;
+use crate::xml::fragment::Element;
+
+/// Appends the line and, depth first, its XRechnung Extension sub-lines
+/// (`cac:SubInvoiceLine`, `cac:SubCreditNoteLine`) with their parent's BT-126.
+///
+/// Recursion is bounded by the reader's depth limit, which bounds the fragment's depth.
+pub(super) fn flatten(
+    v: &mut Values,
+    e: Element<'_, '_>,
+    parent: Option<&str>,
+    lines: &mut Vec<InvoiceLine>,
+) {
+    let line = line(v, e, parent);
+    let id = line.id.clone();
+    lines.push(line);
+    for sub in e
+        .children()
+        .filter(|c| c.is(Ns::Cac, "SubInvoiceLine") || c.is(Ns::Cac, "SubCreditNoteLine"))
+    {
+        flatten(v, sub, id.as_deref(), lines);
+    }
+}
+
+/// One pass over the line's children: lines are the bulk of large invoices, and a lookup per
+/// business term walked the children a dozen times. The first occurrence of a single-valued
+/// element wins, as with [`Element::get`].
+fn line(v: &mut Values, e: Element<'_, '_>, parent: Option<&str>) -> InvoiceLine {
+    let mut line = InvoiceLine {
+        parent_line_id: parent.map(str::to_owned),
+        ..InvoiceLine::default()
+    };
+    let (mut price_element, mut item_element) = (None, None);
+    for c in e.children() {
+        match (c.ns(), c.name()) {
+            (Ns::Cbc, "ID") if line.id.is_none() => line.id = Some(c.value().to_owned()),
+            (Ns::Cbc, "Note") if line.note.is_none() => line.note = Some(c.value().to_owned()),
+            (Ns::Cbc, "InvoicedQuantity" | "CreditedQuantity") if line.quantity.is_none() => {
+                line.quantity = v.quantity(Some(c), "BT-129");
+            }
+            (Ns::Cbc, "LineExtensionAmount") if line.net_amount.is_none() => {
+                line.net_amount = v.decimal(Some(c), "BT-131");
+            }
+            (Ns::Cbc, "AccountingCost") if line.buyer_accounting_reference.is_none() => {
+                line.buyer_accounting_reference = Some(c.value().to_owned());
+            }
+            (Ns::Cac, "OrderLineReference") if line.order_line_reference.is_none() => {
+                line.order_line_reference = c.text("cbc:LineID");
+            }
+            (Ns::Cac, "InvoicePeriod") if line.period.is_none() => {
+                line.period = Some(super::period(v, c, "BG-26"));
+            }
+            (Ns::Cac, "DocumentReference")
+                if line.object_id.is_none()
+                    && c.text("cbc:DocumentTypeCode").as_deref() == Some("130") =>
+            {
+                line.object_id = identifier(c.get("cbc:ID"));
+            }
+            (Ns::Cac, "AllowanceCharge") => {
+                let (is_charge, mapped) = allowance_charge(v, c);
+                if is_charge {
+                    line.charges.push(mapped);
+                } else {
+                    line.allowances.push(mapped);
+                }
+            }
+            (Ns::Cac, "Price") => {
+                price_element.get_or_insert(c);
+            }
+            (Ns::Cac, "Item") => {
+                item_element.get_or_insert(c);
+            }
+            _ => {}
+        }
+    }
+    line.price = price(v, price_element);
+    line.item = item_element.map(|i| item(v, i)).unwrap_or_default();
+    line
+}
+
+/// A line-level `cac:AllowanceCharge`: (is it a charge, its terms).
+fn allowance_charge(v: &mut Values, ac: Element<'_, '_>) -> (bool, LineAllowanceCharge) {
+    let is_charge = v
+        .bool(ac.get("cbc:ChargeIndicator"), "ChargeIndicator")
+        .unwrap_or(false);
+    let mapped = LineAllowanceCharge {
+        amount: v.decimal(ac.get("cbc:Amount"), "BT-136/BT-141"),
+        base_amount: v.decimal(ac.get("cbc:BaseAmount"), "BT-137/BT-142"),
+        percentage: v.decimal(ac.get("cbc:MultiplierFactorNumeric"), "BT-138/BT-143"),
+        reason: ac.text("cbc:AllowanceChargeReason"),
+        reason_code: ac.text("cbc:AllowanceChargeReasonCode"),
+    };
+    (is_charge, mapped)
+}
+
+/// BG-29: in UBL the gross price is the base amount of the price allowance, the discount its
+/// amount.
+fn price(v: &mut Values, p: Option<Element<'_, '_>>) -> Price {
+    let Some(p) = p else { return Price::default() };
+    Price {
+        net_price: v.decimal(p.get("cbc:PriceAmount"), "BT-146"),
+        discount: v.decimal(p.get("cac:AllowanceCharge/cbc:Amount"), "BT-147"),
+        gross_price: v.decimal(p.get("cac:AllowanceCharge/cbc:BaseAmount"), "BT-148"),
+        base_quantity: v.quantity(p.get("cbc:BaseQuantity"), "BT-149"),
+    }
+}
+
+fn item(v: &mut Values, i: Element<'_, '_>) -> Item {
+    Item {
+        name: i.text("cbc:Name"),
+        description: i.text("cbc:Description"),
+        seller_id: i.text("cac:SellersItemIdentification/cbc:ID"),
+        buyer_id: i.text("cac:BuyersItemIdentification/cbc:ID"),
+        standard_id: identifier(i.get("cac:StandardItemIdentification/cbc:ID")),
+        classifications: i
+            .all("cac:CommodityClassification/cbc:ItemClassificationCode")
+            .into_iter()
+            .map(|c| ItemClassification {
+                value: c.value().to_owned(),
+                scheme_id: c.attr("listID").map(str::to_owned),
+                scheme_version: c.attr("listVersionID").map(str::to_owned),
+            })
+            .collect(),
+        origin_country: i.text("cac:OriginCountry/cbc:IdentificationCode"),
+        attributes: i
+            .all("cac:AdditionalItemProperty")
+            .into_iter()
+            .map(|a| ItemAttribute {
+                name: a.text("cbc:Name").unwrap_or_default(),
+                value: a.text("cbc:Value").unwrap_or_default(),
+            })
+            .collect(),
+        vat_category_code: i.text("cac:ClassifiedTaxCategory/cbc:ID"),
+        vat_rate: v.decimal(i.get("cac:ClassifiedTaxCategory/cbc:Percent"), "BT-152"),
+    }
+}
