@@ -89,15 +89,56 @@ impl<'a> TenantStore<'a> {
             .bind(i64::from(limit) + 1)
             .fetch_all(self.store.pool())
             .await?;
-        let mut members = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let user = User::from_row(row)?;
-            let roles = self.roles_of(user.id).await?;
-            members.push(Member { user, roles });
+        let users = rows
+            .iter()
+            .map(User::from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        // All roles of the page's users in one query, over the same username range.
+        let (Some(first), Some(last)) = (users.first(), users.last()) else {
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            });
+        };
+        let role_rows = sqlx::query(
+            "SELECT m.user_id, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.authority_id = $1 AND u.username >= $2 AND u.username <= $3 \
+             ORDER BY m.role",
+        )
+        .bind(self.authority.as_str())
+        .bind(first.username.as_str())
+        .bind(last.username.as_str())
+        .fetch_all(self.store.pool())
+        .await?;
+        let mut roles: std::collections::HashMap<UserId, Vec<Role>> =
+            std::collections::HashMap::new();
+        for row in &role_rows {
+            roles
+                .entry(parse_col(row, "user_id")?)
+                .or_default()
+                .push(parse_col(row, "role")?);
         }
+        let members = users
+            .into_iter()
+            .map(|user| Member {
+                roles: roles.remove(&user.id).unwrap_or_default(),
+                user,
+            })
+            .collect();
         Ok(Page::from_overfetch(members, limit, |m| {
             m.user.username.to_string()
         }))
+    }
+
+    /// How many users hold a role in this authority.
+    pub async fn member_count(&self) -> Result<i64, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT user_id) FROM memberships WHERE authority_id = $1",
+        )
+        .bind(self.authority.as_str())
+        .fetch_one(self.store.pool())
+        .await?;
+        Ok(n)
     }
 
     /// One member, if the user holds a role in this authority.

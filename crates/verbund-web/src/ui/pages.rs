@@ -91,7 +91,7 @@ struct Dashboard {
     is_admin: bool,
     is_auditor: bool,
     authority_count: i64,
-    member_count: usize,
+    member_count: i64,
     modules: &'static [Module],
 }
 
@@ -115,10 +115,7 @@ pub(crate) async fn dashboard(State(state): State<WebState>, ui: UiSession) -> R
         0
     };
     let member_count = if ui.has(Role::Administrator) {
-        tenant
-            .members(None, 1000)
-            .await
-            .map_or(0, |p| p.items.len())
+        tenant.member_count().await.unwrap_or(0)
     } else {
         0
     };
