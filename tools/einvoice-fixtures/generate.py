@@ -84,6 +84,9 @@ def check_recipes(recipes, suite):
         for key in ('source', 'purpose', 'family'):
             if not r.get(key):
                 sys.exit('recipe %s: %s missing' % (name, key))
+        cii_name, cii_source = name.startswith('cii-'), r['source'].endswith('_uncefact.xml')
+        if not (name.startswith('ubl-') or cii_name) or cii_name != cii_source:
+            sys.exit('recipe %s: name must start with cii- for CII sources, ubl- (ubl-cn- for credit notes) for UBL' % name)
         if not os.path.isfile(os.path.join(suite, r['source'])):
             sys.exit('recipe %s: source %s not found' % (name, r['source']))
         unknown = set(r) - {'name', 'family', 'source', 'purpose', 'edits', 'expected'}
@@ -163,15 +166,70 @@ def render(recipes):
     return ''.join(out)
 
 
+def syntax_of(recipe):
+    """By the naming convention: `cii-…` (CII source), `ubl-cn-…` (UBL turned into a CreditNote), `ubl-…`."""
+    if recipe['name'].startswith('cii-'):
+        return 'CII'
+    if recipe['name'].startswith('ubl-cn-'):
+        return 'UBL-CreditNote'
+    return 'UBL-Invoice'
+
+
+def rule_family(rule_id):
+    """BR-CO-14 -> BR-CO, BR-DE-23-a -> BR-DE, BR-12 -> BR, PEPPOL-EN16931-R008 -> PEPPOL."""
+    if rule_id.startswith('PEPPOL-'):
+        return 'PEPPOL'
+    parts = rule_id.split('-')
+    head = [p for p in parts if not p[:1].isdigit()]
+    return '-'.join(head[:3] if head[:2] == ['BR', 'DE'] and len(head) > 2 and head[2] in ('CVD', 'TMP') else head[:2])
+
+
+def stats(recipes):
+    """Markdown tables: recipes per targeted family and syntax; rule ids seen per rule family."""
+    syntaxes = ['UBL-Invoice', 'UBL-CreditNote', 'CII']
+    table = {}
+    for r in recipes:
+        row = table.setdefault(r['family'], dict.fromkeys(syntaxes, 0))
+        row[syntax_of(r)] += 1
+    out = ['| targeted family | UBL Invoice | UBL CreditNote | CII | total |', '| --- | --- | --- | --- | --- |']
+    for fam in sorted(table):
+        row = table[fam]
+        out.append('| %s | %s | %d |' % (fam, ' | '.join(str(row[s]) for s in syntaxes), sum(row.values())))
+    totals = {s: sum(t[s] for t in table.values()) for s in syntaxes}
+    out.append('| **total** | %s | **%d** |' % (' | '.join('**%d**' % totals[s] for s in syntaxes), len(recipes)))
+    seen = {}
+    for r in recipes:
+        exp = r.get('expected') or {}
+        for key in ('errors', 'warnings', 'infos'):
+            for rid in exp.get(key, []):
+                seen.setdefault(rule_family(rid), set()).add(rid)
+    verdicts = {}
+    for r in recipes:
+        exp = r.get('expected') or {}
+        k = (exp.get('verdict', '?'), exp.get('stage', '?'))
+        verdicts[k] = verdicts.get(k, 0) + 1
+    out += ['', '| verdict | stage | recipes |', '| --- | --- | --- |']
+    out += ['| %s | %s | %d |' % (v, st, n) for (v, st), n in sorted(verdicts.items())]
+    out += ['', '| rule family | distinct ids in the expectations |', '| --- | --- |']
+    out += ['| %s | %d |' % (fam, len(ids)) for fam, ids in sorted(seen.items())]
+    return '\n'.join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--recipes', default=DEFAULT_RECIPES, help='the recipe file (rewritten in place)')
     ap.add_argument('--shared', help='the shared/ directory (default: first ancestor with shared/testdata)')
     ap.add_argument('--check', action='store_true',
                     help='do not write; exit 1 when the file would change (drift of recipes or reference)')
+    ap.add_argument('--stats', action='store_true',
+                    help='print coverage tables (markdown) of the recipe file and exit; needs no reference')
     ap.add_argument('--keep', metavar='DIR', help='also write the mutated files and the TSV into DIR (debugging)')
     args = ap.parse_args()
 
+    if args.stats:
+        with open(args.recipes, 'rb') as f:
+            print(stats(tomllib.load(f).get('recipe', [])))
+        return
     t0 = time.perf_counter()
     shared = os.path.abspath(args.shared) if args.shared else find_shared(REPO)
     suite = os.path.join(shared, 'testdata', 'xrechnung-testsuite')

@@ -140,6 +140,14 @@ fn recipe_parse(item: &toml::Value) -> Result<Recipe, String> {
     if name.is_empty() || !valid_name {
         return Err(named("name must match [a-z0-9][a-z0-9._-]*".to_owned()));
     }
+    let source = string(table, "source").map_err(named)?;
+    if name.starts_with("cii-") != source.ends_with("_uncefact.xml")
+        || !(name.starts_with("cii-") || name.starts_with("ubl-"))
+    {
+        return Err(named(
+            "name must start with cii- for CII sources, ubl- for UBL sources".to_owned(),
+        ));
+    }
     let edits = match table.get("edits") {
         Some(toml::Value::Array(edits)) => edits
             .iter()
@@ -159,7 +167,7 @@ fn recipe_parse(item: &toml::Value) -> Result<Recipe, String> {
         .and_then(|e| expected_parse(e).map_err(named))?;
     Ok(Recipe {
         family: string(table, "family").map_err(named)?,
-        source: string(table, "source").map_err(named)?,
+        source,
         purpose: string(table, "purpose").map_err(named)?,
         name,
         edits,
