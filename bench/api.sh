@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Load test of authenticated API reads on loopback with wrk, and the idle server's memory.
-#   bench/api.sh [sqlite|postgres] [seconds]
+#   bench/api.sh [sqlite|postgres] [seconds]     (BENCH_CONNECTIONS="16 64" by default)
 # Needs: wrk (apt-get install wrk); for postgres the PostgreSQL 15 binaries (.ci/postgres.sh).
-# Prints the machine, wrk's latency distribution and the server's RSS (idle and after load).
+# Loads the demo data with `verbund demo`, then measures a fresh `verbund serve`: its RSS when
+# idle, then wrk's throughput and latency distribution per endpoint and connection count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND=${1:-sqlite}
 SECONDS_RUN=${2:-20}
+read -r -a CONNECTIONS <<<"${BENCH_CONNECTIONS:-16 64}"
 PORT=${BENCH_PORT:-18181}
-CONNS=${BENCH_CONNECTIONS:-64}
 
-cargo build --release --locked -p verbund >/dev/null
+cargo build --release --locked -p verbund >/dev/null 2>&1
 BIN=target/release/verbund
 DIR=$(mktemp -d)
 DBARGS=()
@@ -21,22 +22,31 @@ if [ "$BACKEND" = postgres ]; then
   DBARGS=(--database-url "${VERBUND_TEST_DATABASE_URL%/*}/$DB")
 fi
 
-"$BIN" demo --data-dir "$DIR" --listen "127.0.0.1:$PORT" "${DBARGS[@]}" --log-format json >/dev/null 2>"$DIR/server.log" &
+wait_healthy() { for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && return; sleep 0.1; done; }
+
+# 1. Demo data.
+"$BIN" demo --data-dir "$DIR" --listen "127.0.0.1:$PORT" "${DBARGS[@]}" >/dev/null 2>&1 &
+PID=$!; wait_healthy; kill -TERM $PID; wait $PID || true
+
+# 2. A fresh server on that data.
+"$BIN" serve --data-dir "$DIR" --listen "127.0.0.1:$PORT" "${DBARGS[@]}" --log-format json >/dev/null 2>"$DIR/server.log" &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+wait_healthy
 sleep 2
 rss() { awk '/VmRSS/ {printf "%.1f MB", $2/1024}' "/proc/$PID/status"; }
-echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem/ {print $2}') GiB"
-echo "backend: $BACKEND; wrk: 2 threads, $CONNS connections, ${SECONDS_RUN}s after a 5s warm-up"
-echo "idle RSS after start: $(rss)"
+echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem/ {print $2}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "backend: $BACKEND; wrk: 2 threads, ${SECONDS_RUN}s per run after a 5s warm-up"
+echo "idle RSS of verbund serve: $(rss)"
 TOKEN=$("$BIN" admin token create --data-dir "$DIR" "${DBARGS[@]}" --authority sn-sid --role clerk --name bench 2>/dev/null)
 for path in /api/v1/governments "/api/v1/authorities?limit=20"; do
-  wrk -t2 -c"$CONNS" -d5s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$path" >/dev/null
-  echo "--- GET $path"
-  wrk -t2 -c"$CONNS" -d"${SECONDS_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$path" \
-    | grep -E "Requests/sec|Non-2xx|50%|90%|99%|Socket errors"
+  wrk -t2 -c64 -d5s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$path" >/dev/null
+  for c in "${CONNECTIONS[@]}"; do
+    out=$(wrk -t2 -c"$c" -d"${SECONDS_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$path")
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(awk '$1=="50%" {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+    errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" | tr -s ' ' | tr '\n' ' ' || true)
+    echo "GET $path  connections=$c  requests/s=$rps  p50=$p50  p99=$p99 ${errors}"
+  done
 done
 echo "RSS after load: $(rss)"
-sleep 5
-echo "RSS 5 s after load: $(rss)"

@@ -21,9 +21,25 @@ use crate::{Actor, Context, Membership, Store, StoreError, User};
 /// Prefix of every API token, so secret scanners and people recognise one.
 pub const TOKEN_PREFIX: &str = "vbt_";
 
+/// At most this many Argon2 computations run at once (one per core): each takes 19 MiB and
+/// tens of milliseconds on purpose, so a flood of logins must queue rather than exhaust
+/// memory through the blocking thread pool.
+async fn argon2_permit() -> tokio::sync::SemaphorePermit<'static> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let semaphore = PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(cores)
+    });
+    semaphore
+        .acquire()
+        .await
+        .expect("the Argon2 semaphore is never closed")
+}
+
 /// Hashes a password with Argon2id (OWASP parameters: 19 MiB, 2 passes), off the async
 /// threads because it takes tens of milliseconds on purpose.
 pub async fn hash_password(password: Password) -> Result<String, StoreError> {
+    let _permit = argon2_permit().await;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -39,6 +55,7 @@ async fn verify_password(password: String, hash: Option<String>) -> bool {
     // Without a stored hash, verify against a hash of a random password anyway, so that
     // unknown and known usernames take the same time.
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let _permit = argon2_permit().await;
     tokio::task::spawn_blocking(move || {
         let dummy = DUMMY.get_or_init(|| {
             let salt = SaltString::generate(&mut OsRng);
