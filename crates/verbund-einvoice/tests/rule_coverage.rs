@@ -51,7 +51,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("BR-17", "not implemented yet"),
     ("BR-50", "not implemented yet"),
     ("BR-51", "not implemented yet"),
-    ("BR-53", "not implemented yet"),
     ("BR-54", "not implemented yet"),
     ("BR-55", "not implemented yet"),
     ("BR-61", "not implemented yet"),

@@ -73,6 +73,15 @@ pub struct AllowanceCharge {
     pub reason_code: Option<String>,
 }
 
+/// An amount with the `currencyID` it was written with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CurrencyAmount {
+    /// The amount.
+    pub value: Decimal,
+    /// Its `currencyID` attribute, if given.
+    pub currency: Option<String>,
+}
+
 /// BG-22 DOCUMENT TOTALS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DocumentTotals {

@@ -77,21 +77,48 @@ pub fn br_co_14(i: &Input<'_>, o: &mut Vec<Where>) {
 }
 
 pub fn br_co_15(i: &Input<'_>, o: &mut Vec<Where>) {
+    let Some(currency) = i.invoice.currency_code.as_deref() else {
+        return; // `every $Currency in ()` is true
+    };
     let t = &i.invoice.totals;
-    if i.invoice.currency_code.is_none() {
-        return;
-    }
-    let computed = match (t.total_without_vat, t.vat_total) {
-        (Some(without), Some(vat)) => Some(round2(without + vat)),
+    let mut in_currency = i
+        .invoice
+        .vat_total_amounts
+        .iter()
+        .filter(|a| a.currency.as_deref() == Some(currency));
+    let (first, second) = (in_currency.next(), in_currency.next());
+    let computed = match (t.total_without_vat, first, second) {
+        (Some(without), Some(vat), None) => Some(round2(without + vat.value)),
         _ => None,
     };
-    let ok = t.total_with_vat.is_some() && t.total_with_vat == computed;
+    let ok = computed.is_some() && t.total_with_vat == computed;
     // CII adds `or GrandTotalAmount = TaxBasisTotalAmount`.
     let cii_ok = i.syntax == Syntax::Cii
         && t.total_with_vat.is_some()
         && t.total_with_vat == t.total_without_vat;
     if !(ok || cii_ok) {
         o.push(Where::Root);
+    }
+}
+
+pub fn br_53(i: &Input<'_>, o: &mut Vec<Where>) {
+    let Some(tax_currency) = i.invoice.vat_accounting_currency_code.as_deref() else {
+        return;
+    };
+    let present = i
+        .invoice
+        .vat_total_amounts
+        .iter()
+        .any(|a| a.currency.as_deref() == Some(tax_currency));
+    // CII also requires BT-6 to differ from BT-5; UBL does not.
+    let differs =
+        i.syntax != Syntax::Cii || i.invoice.currency_code.as_deref() != Some(tax_currency);
+    if !(present && differs) {
+        o.push(if i.syntax == Syntax::Cii {
+            Where::Totals
+        } else {
+            Where::Root
+        });
     }
 }
 

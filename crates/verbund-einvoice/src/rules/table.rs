@@ -77,6 +77,7 @@ pub static RULES: &[Rule] = &[
     rule("BR-48", Fatal, Cen, both("[BR-48]-Each VAT breakdown (BG-23) shall have a VAT category rate (BT-119), except if the Invoice is not subject to VAT."), core::br_48),
     rule("BR-49", Fatal, Cen, both("[BR-49]-A Payment instruction (BG-16) shall specify the Payment means type code (BT-81)."), core::br_49),
     rule("BR-52", Fatal, Cen, both("[BR-52]-Each Additional supporting document (BG-24) shall contain a Supporting document reference (BT-122)."), core::br_52),
+    rule("BR-53", Fatal, Cen, both("[BR-53]-If the VAT accounting currency code (BT-6) is present, then the Invoice total VAT amount in accounting currency (BT-111) shall be provided."), calc::br_53),
     rule("BR-56", Fatal, Cen, both("[BR-56]-Each Seller tax representative party (BG-11) shall have a Seller tax representative VAT identifier (BT-63)."), core::br_56),
     rule("BR-57", Fatal, Cen, both("[BR-57]-Each Deliver to address (BG-15) shall contain a Deliver to country code (BT-80)."), core::br_57),
     rule("BR-62", Fatal, Cen, both("[BR-62]-The Seller electronic address (BT-34) shall have a Scheme identifier."), core::br_62),

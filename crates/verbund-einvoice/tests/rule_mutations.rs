@@ -1,0 +1,389 @@
+//! Differential tests against the KoSIT reference: each case edits one official test-suite
+//! invoice in memory (never a committed copy) and states what the reference pipeline
+//! (`shared/tools/kosit-reference/kosit_ref.py`) reported for exactly that edit. Our error and
+//! warning ids must equal the reference's, restricted to the rules we implement so far
+//! (the others are named in the expectation to show what is still missing).
+
+mod shared_data;
+
+use std::collections::BTreeSet;
+
+use verbund_einvoice::rules::RULES;
+use verbund_einvoice::{Level, Limits, Verdict, validate};
+
+struct Case {
+    name: &'static str,
+    /// Path below `testdata/xrechnung-testsuite`.
+    base: &'static str,
+    /// (text, which occurrence 1-based, replacement), applied in order.
+    edits: &'static [(&'static str, usize, &'static str)],
+    /// The reference verdict.
+    verdict: &'static str,
+    /// The reference's error ids after `customLevel`.
+    errors: &'static [&'static str],
+    /// The reference's warning ids.
+    warnings: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "ubl_line_sum_off",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cbc:LineExtensionAmount currencyID=\"EUR\">314.86<",
+            1,
+            "<cbc:LineExtensionAmount currencyID=\"EUR\">314.87<",
+        )],
+        verdict: "reject",
+        errors: &["BR-CO-10", "BR-CO-13"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_three_decimals",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "288.79</cbc:LineExtensionAmount>",
+            1,
+            "288.790</cbc:LineExtensionAmount>",
+        )],
+        verdict: "reject",
+        errors: &["BR-DEC-23", "UBL-DT-01"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_no_seller_city",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[("<cbc:CityName>[Seller city]</cbc:CityName>", 1, "")],
+        verdict: "reject",
+        errors: &["BR-DE-3"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_short_phone",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[("+49 1234-5678", 1, "+49")],
+        verdict: "accept",
+        errors: &[],
+        warnings: &["BR-DE-27"],
+    },
+    Case {
+        name: "ubl_no_buyer_reference",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cbc:BuyerReference>04011000-12345-03</cbc:BuyerReference>",
+            1,
+            "",
+        )],
+        verdict: "reject",
+        errors: &["BR-DE-15"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_unknown_currency",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cbc:DocumentCurrencyCode>EUR<",
+            1,
+            "<cbc:DocumentCurrencyCode>XXY<",
+        )],
+        verdict: "reject",
+        errors: &["BR-CL-04", "BR-CO-15"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_unknown_type_code",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[("<cbc:InvoiceTypeCode>380<", 1, "<cbc:InvoiceTypeCode>999<")],
+        verdict: "reject",
+        errors: &["BR-CL-01"],
+        warnings: &["BR-DE-17"],
+    },
+    Case {
+        name: "ubl_line_period_reversed",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[("<cbc:EndDate>2016-12-31<", 1, "<cbc:EndDate>2015-12-31<")],
+        verdict: "reject",
+        errors: &["BR-30"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_card_code_with_account",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[("<cbc:PaymentMeansCode>58<", 1, "<cbc:PaymentMeansCode>48<")],
+        verdict: "reject",
+        errors: &["BR-DE-24-a", "BR-DE-24-b"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_negative_price",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cbc:PriceAmount currencyID=\"EUR\">26.07<",
+            1,
+            "<cbc:PriceAmount currencyID=\"EUR\">-26.07<",
+        )],
+        verdict: "reject",
+        errors: &["BR-27"],
+        warnings: &["PEPPOL-EN16931-R120"],
+    },
+    Case {
+        name: "ubl_vat_subtotal_off",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cbc:TaxAmount currencyID=\"EUR\">22.04<",
+            2,
+            "<cbc:TaxAmount currencyID=\"EUR\">22.05<",
+        )],
+        verdict: "reject",
+        errors: &["BR-CO-14"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_no_seller_country",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cac:Country>\n                    <cbc:IdentificationCode>DE</cbc:IdentificationCode>\n                </cac:Country>",
+            1,
+            "",
+        )],
+        verdict: "reject",
+        errors: &["BR-09"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_allowance_without_reason",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cac:TaxTotal>",
+            1,
+            "<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator><cbc:Amount currencyID=\"EUR\">1.00</cbc:Amount><cac:TaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>7</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:AllowanceCharge><cac:TaxTotal>",
+        )],
+        verdict: "reject",
+        errors: &["BR-33", "BR-CO-11", "BR-CO-21", "BR-S-08"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_bad_email",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cbc:ElectronicMail>seller@email.de<",
+            1,
+            "<cbc:ElectronicMail>seller@email<",
+        )],
+        verdict: "accept",
+        errors: &[],
+        warnings: &["BR-DE-28"],
+    },
+    Case {
+        name: "ubl_payable_off",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cbc:PayableAmount currencyID=\"EUR\">336.9<",
+            1,
+            "<cbc:PayableAmount currencyID=\"EUR\">336.91<",
+        )],
+        verdict: "reject",
+        errors: &["BR-CO-16"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_no_contact",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cac:Contact>\n                <cbc:Name>nicht vorhanden</cbc:Name>\n                <cbc:Telephone>+49 1234-5678</cbc:Telephone>\n                <cbc:ElectronicMail>seller@email.de</cbc:ElectronicMail>\n            </cac:Contact>",
+            1,
+            "",
+        )],
+        verdict: "reject",
+        errors: &["BR-DE-2"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_unknown_country",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cbc:IdentificationCode>DE<",
+            2,
+            "<cbc:IdentificationCode>XX<",
+        )],
+        verdict: "reject",
+        errors: &["BR-CL-14"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_line_sum_off",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[(
+            "<ram:LineTotalAmount>314.86<",
+            1,
+            "<ram:LineTotalAmount>314.87<",
+        )],
+        verdict: "reject",
+        errors: &["BR-CO-10", "BR-CO-13"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_no_seller_post_code",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[("<ram:PostcodeCode>12345</ram:PostcodeCode>", 1, "")],
+        verdict: "reject",
+        errors: &["BR-DE-4"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_unknown_type_code",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[("<ram:TypeCode>380<", 1, "<ram:TypeCode>999<")],
+        verdict: "reject",
+        errors: &["BR-CL-01"],
+        warnings: &["BR-DE-17"],
+    },
+    Case {
+        name: "cii_three_decimals",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[(
+            "<ram:LineTotalAmount>288.79<",
+            1,
+            "<ram:LineTotalAmount>288.790<",
+        )],
+        verdict: "reject",
+        errors: &["BR-DEC-23"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_vat_calculated_off",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[(
+            "<ram:CalculatedAmount>22.04<",
+            1,
+            "<ram:CalculatedAmount>25.04<",
+        )],
+        verdict: "reject",
+        errors: &["BR-CO-14", "BR-CO-17", "BR-S-09"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_no_buyer_reference",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[(
+            "<ram:BuyerReference>04011000-12345-03</ram:BuyerReference>",
+            1,
+            "",
+        )],
+        verdict: "reject",
+        errors: &["BR-DE-15"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_line_period_reversed",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[(
+            "<udt:DateTimeString format=\"102\">20161231<",
+            1,
+            "<udt:DateTimeString format=\"102\">20151231<",
+        )],
+        verdict: "reject",
+        errors: &["BR-30"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_negative_price",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[("<ram:ChargeAmount>26.07<", 1, "<ram:ChargeAmount>-26.07<")],
+        verdict: "reject",
+        errors: &["BR-27"],
+        warnings: &["PEPPOL-EN16931-R120"],
+    },
+    Case {
+        name: "cii_due_off",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[(
+            "<ram:DuePayableAmount>336.9<",
+            1,
+            "<ram:DuePayableAmount>336.80<",
+        )],
+        verdict: "reject",
+        errors: &["BR-CO-16"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_unknown_currency",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[(
+            "<ram:InvoiceCurrencyCode>EUR<",
+            1,
+            "<ram:InvoiceCurrencyCode>XXY<",
+        )],
+        verdict: "reject",
+        errors: &["BR-CL-04", "BR-CO-15", "PEPPOL-EN16931-R054"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_no_contact_phone",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[(
+            "<ram:TelephoneUniversalCommunication>\n                        <ram:CompleteNumber>+49 1234-5678</ram:CompleteNumber>\n                    </ram:TelephoneUniversalCommunication>",
+            1,
+            "",
+        )],
+        verdict: "reject",
+        errors: &["BR-DE-6"],
+        warnings: &["BR-DE-27"],
+    },
+];
+
+fn edit(mut text: String, edits: &[(&str, usize, &str)]) -> Option<String> {
+    for (from, nth, to) in edits {
+        let (at, _) = text.match_indices(from).nth(nth - 1)?;
+        text.replace_range(at..at + from.len(), to);
+    }
+    Some(text)
+}
+
+fn implemented(ids: &[&'static str]) -> BTreeSet<&'static str> {
+    ids.iter()
+        .copied()
+        .filter(|id| RULES.iter().any(|r| r.id == *id))
+        .collect()
+}
+
+#[test]
+fn mutated_invoices_get_the_reference_rule_ids() {
+    let Some(shared) = shared_data::shared_dir("mutated_invoices_get_the_reference_rule_ids")
+    else {
+        return;
+    };
+    let suite = shared.join("testdata/xrechnung-testsuite");
+    let mut failures = Vec::new();
+    for case in CASES {
+        let text = std::fs::read_to_string(suite.join(case.base)).expect("suite file is readable");
+        let Some(mutated) = edit(text, case.edits) else {
+            failures.push(format!("{}: edit text not found", case.name));
+            continue;
+        };
+        let report = validate(mutated.as_bytes(), &Limits::default());
+        let ids = |level: Level| -> BTreeSet<&str> {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.level == level)
+                .map(|f| f.id.as_ref())
+                .collect()
+        };
+        let (errors, warnings) = (ids(Level::Error), ids(Level::Warning));
+        let (want_errors, want_warnings) = (implemented(case.errors), implemented(case.warnings));
+        let verdict = match report.verdict {
+            Verdict::Accept => "accept",
+            Verdict::Reject => "reject",
+            Verdict::Undefined => "undefined",
+        };
+        if errors != want_errors || warnings != want_warnings || verdict != case.verdict {
+            failures.push(format!(
+                "{}: errors {errors:?} want {want_errors:?}, warnings {warnings:?} want \
+                 {want_warnings:?}, verdict {verdict} want {}",
+                case.name, case.verdict
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
