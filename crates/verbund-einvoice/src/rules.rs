@@ -12,6 +12,7 @@ mod codes;
 mod core;
 mod de;
 mod table;
+mod vat;
 
 use crate::model::Invoice;
 use crate::scenario::{Level, Scenario, Syntax};
