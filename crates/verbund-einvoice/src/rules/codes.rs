@@ -2,9 +2,10 @@
 //! `normalize-space` must contain no blank and be one of the list's entries.
 
 mod lists;
+mod units;
 
 use super::{Input, Where};
-use crate::model::PostalAddress;
+use crate::model::{InvoiceLine, PostalAddress};
 use crate::scenario::Syntax;
 
 /// `not(contains(normalize-space(.), ' ')) and contains(' A B … ', concat(' ', normalize-space(.), ' '))`.
@@ -35,6 +36,195 @@ pub fn br_cl_01(i: &Input<'_>, o: &mut Vec<Where>) {
         o.push(Where::Root);
     }
 }
+pub fn br_cl_06(i: &Input<'_>, o: &mut Vec<Where>) {
+    // UBL writes BT-8 with UNTDID 2005 (3, 35, 432), CII with UNTDID 2475 (5, 29, 72).
+    let list: &[&str] = if i.syntax == Syntax::Cii {
+        &lists::CII_TAX_POINT_DATE
+    } else {
+        &lists::UBL_TAX_POINT_DATE
+    };
+    if i.invoice
+        .tax_point_date_code
+        .as_deref()
+        .is_some_and(|c| !listed(list, c))
+    {
+        o.push(if i.syntax == Syntax::Cii {
+            Where::Root
+        } else {
+            Where::InvoicingPeriod
+        });
+    }
+}
+
+/// Every line, sub-lines included: these contexts are relative paths that match at any depth.
+fn all_lines<'a>(i: &Input<'a>) -> impl Iterator<Item = (usize, &'a InvoiceLine)> {
+    i.invoice.lines.iter().enumerate()
+}
+
+pub fn br_cl_13(i: &Input<'_>, o: &mut Vec<Where>) {
+    for (n, line) in all_lines(i) {
+        for c in &line.item.classifications {
+            let scheme = c.scheme_id.as_deref();
+            if scheme.is_some_and(|s| !listed(&lists::ITEM_CLASSIFICATION, s)) {
+                o.push(Where::Line(n));
+            }
+        }
+    }
+}
+pub fn br_cl_15(i: &Input<'_>, o: &mut Vec<Where>) {
+    let list: &[&str] = if i.syntax == Syntax::Cii {
+        &lists::CII_COUNTRY
+    } else {
+        &lists::UBL_COUNTRY
+    };
+    for (n, line) in all_lines(i) {
+        if line
+            .item
+            .origin_country
+            .as_deref()
+            .is_some_and(|c| !listed(list, c))
+        {
+            o.push(Where::Line(n));
+        }
+    }
+}
+
+fn category_listed(code: Option<&String>) -> bool {
+    code.is_none_or(|c| listed(&lists::VAT_CATEGORY, c))
+}
+
+/// BR-CL-17 and -18 name different elements per syntax: UBL `cac:TaxCategory` (allowances,
+/// charges, VAT breakdown) and `cac:ClassifiedTaxCategory` (lines); CII `ram:CategoryTradeTax`
+/// (allowances, charges) and `ram:ApplicableTradeTax` (VAT breakdown, lines).
+fn categories(i: &Input<'_>, o: &mut Vec<Where>, breakdown: bool, lines: bool, ac: bool) {
+    if ac {
+        for (n, a) in i.invoice.allowances.iter().enumerate() {
+            if !category_listed(a.vat_category_code.as_ref()) {
+                o.push(Where::Allowance(n));
+            }
+        }
+        for (n, c) in i.invoice.charges.iter().enumerate() {
+            if !category_listed(c.vat_category_code.as_ref()) {
+                o.push(Where::Charge(n));
+            }
+        }
+    }
+    if breakdown {
+        for (n, v) in i.invoice.vat_breakdown.iter().enumerate() {
+            if !category_listed(v.category_code.as_ref()) {
+                o.push(Where::VatBreakdown(n));
+            }
+        }
+    }
+    if lines {
+        for (n, line) in all_lines(i) {
+            if !category_listed(line.item.vat_category_code.as_ref()) {
+                o.push(Where::Line(n));
+            }
+        }
+    }
+}
+pub fn br_cl_17(i: &Input<'_>, o: &mut Vec<Where>) {
+    let cii = i.syntax == Syntax::Cii;
+    categories(i, o, !cii, false, true);
+}
+pub fn br_cl_18(i: &Input<'_>, o: &mut Vec<Where>) {
+    let cii = i.syntax == Syntax::Cii;
+    categories(i, o, cii, true, false);
+}
+
+/// Reason codes of document and line level allowances (`charge == false`) or charges.
+fn reason_codes(i: &Input<'_>, o: &mut Vec<Where>, charge: bool) {
+    let list: &[&str] = if charge {
+        &lists::CHARGE_REASON
+    } else {
+        &lists::ALLOWANCE_REASON
+    };
+    let document = if charge {
+        &i.invoice.charges
+    } else {
+        &i.invoice.allowances
+    };
+    for (n, a) in document.iter().enumerate() {
+        if a.reason_code.as_deref().is_some_and(|c| !listed(list, c)) {
+            o.push(if charge {
+                Where::Charge(n)
+            } else {
+                Where::Allowance(n)
+            });
+        }
+    }
+    for (n, line) in all_lines(i) {
+        let list_of_line = if charge {
+            &line.charges
+        } else {
+            &line.allowances
+        };
+        for (m, a) in list_of_line.iter().enumerate() {
+            if a.reason_code.as_deref().is_some_and(|c| !listed(list, c)) {
+                o.push(if charge {
+                    Where::LineCharge(n, m)
+                } else {
+                    Where::LineAllowance(n, m)
+                });
+            }
+        }
+    }
+}
+pub fn br_cl_19(i: &Input<'_>, o: &mut Vec<Where>) {
+    reason_codes(i, o, false);
+}
+pub fn br_cl_20(i: &Input<'_>, o: &mut Vec<Where>) {
+    reason_codes(i, o, true);
+}
+pub fn br_cl_22(i: &Input<'_>, o: &mut Vec<Where>) {
+    for (n, v) in i.invoice.vat_breakdown.iter().enumerate() {
+        if v.exemption_reason_code
+            .as_deref()
+            .is_some_and(|c| !listed(&lists::VATEX, c))
+        {
+            o.push(Where::VatBreakdown(n));
+        }
+    }
+}
+pub fn br_cl_23(i: &Input<'_>, o: &mut Vec<Where>) {
+    for (n, line) in all_lines(i) {
+        let units = [
+            line.quantity.as_ref().and_then(|q| q.unit_code.as_deref()),
+            line.price
+                .base_quantity
+                .as_ref()
+                .and_then(|q| q.unit_code.as_deref()),
+        ];
+        for unit in units.into_iter().flatten() {
+            if !listed(&units::UNITS, unit) {
+                o.push(Where::Line(n));
+            }
+        }
+    }
+}
+pub fn br_cl_24(i: &Input<'_>, o: &mut Vec<Where>) {
+    for (n, a) in i.invoice.attachments.iter().enumerate() {
+        let mime = a.content.as_ref().and_then(|c| c.mime_code.as_deref());
+        // Compared exactly: the assert uses `@mimeCode = '…'` without `normalize-space`.
+        if mime.is_some_and(|m| lists::MIME.binary_search(&m).is_err()) {
+            o.push(Where::Attachment(n));
+        }
+    }
+}
+pub fn br_cl_25(i: &Input<'_>, o: &mut Vec<Where>) {
+    let parties = [
+        (i.invoice.seller.electronic_address.as_ref(), Where::Seller),
+        (i.invoice.buyer.electronic_address.as_ref(), Where::Buyer),
+    ];
+    for (address, at) in parties {
+        let scheme = address.and_then(|a| a.scheme_id.as_deref());
+        if scheme.is_some_and(|s| !listed(&lists::EAS, s)) {
+            o.push(at);
+        }
+    }
+}
+
 pub fn br_cl_04(i: &Input<'_>, o: &mut Vec<Where>) {
     if i.invoice
         .currency_code
@@ -110,6 +300,16 @@ mod tests {
             &lists::CII_TYPE,
             &lists::UBL_PAYMENT_MEANS,
             &lists::CII_PAYMENT_MEANS,
+            &lists::UBL_TAX_POINT_DATE,
+            &lists::CII_TAX_POINT_DATE,
+            &lists::ITEM_CLASSIFICATION,
+            &lists::VAT_CATEGORY,
+            &lists::ALLOWANCE_REASON,
+            &lists::CHARGE_REASON,
+            &lists::VATEX,
+            &lists::EAS,
+            &lists::MIME,
+            &super::units::UNITS,
         ] {
             assert!(list.windows(2).all(|w| w[0] < w[1]));
         }
