@@ -13,6 +13,7 @@ mod core;
 mod de;
 mod table;
 mod vat;
+mod vat_scope;
 
 use crate::model::Invoice;
 use crate::scenario::{Level, Scenario, Syntax};

@@ -374,6 +374,69 @@ const CASES: &[Case] = &[
         warnings: &[],
     },
     Case {
+        name: "ubl_ic_breakdown",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[("<cbc:ID>S</cbc:ID>", 1, "<cbc:ID>K</cbc:ID>")],
+        verdict: "reject",
+        errors: &[
+            "BR-IC-08", "BR-IC-09", "BR-IC-10", "BR-IC-11", "BR-IC-12", "BR-S-01",
+        ],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_ae_line",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[
+            ("<cbc:ID>S</cbc:ID>", 2, "<cbc:ID>AE</cbc:ID>"),
+            (
+                "<cbc:Percent>7</cbc:Percent>",
+                2,
+                "<cbc:Percent>0</cbc:Percent>",
+            ),
+        ],
+        verdict: "reject",
+        errors: &["BR-AE-01", "BR-AE-02", "BR-S-08"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_ic_breakdown",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[("<ram:CategoryCode>S<", 3, "<ram:CategoryCode>K<")],
+        verdict: "reject",
+        errors: &[
+            "BR-IC-01", "BR-IC-08", "BR-IC-09", "BR-IC-10", "BR-IC-11", "BR-IC-12",
+        ],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_ae_line",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[
+            ("<ram:CategoryCode>S<", 1, "<ram:CategoryCode>AE<"),
+            (
+                "<ram:RateApplicablePercent>7<",
+                1,
+                "<ram:RateApplicablePercent>0<",
+            ),
+        ],
+        verdict: "reject",
+        errors: &["BR-AE-01", "BR-AE-02", "BR-S-08"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_o_everywhere_but_one_line",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[
+            ("<ram:CategoryCode>S<", 3, "<ram:CategoryCode>O<"),
+            ("<ram:CategoryCode>S<", 1, "<ram:CategoryCode>O<"),
+        ],
+        verdict: "reject",
+        errors: &[
+            "BR-O-02", "BR-O-05", "BR-O-08", "BR-O-09", "BR-O-10", "BR-O-11", "BR-O-12", "BR-S-01",
+        ],
+        warnings: &[],
+    },
+    Case {
         name: "cii_line_sum_off",
         base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
         edits: &[(
