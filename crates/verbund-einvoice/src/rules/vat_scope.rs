@@ -46,14 +46,14 @@ fn counts(i: &Input<'_>, category: &str) -> (usize, usize, usize) {
 fn presence(i: &Input<'_>, o: &mut Vec<Where>, category: &str) {
     let (lines, ac, breakdown) = counts(i, category);
     let ok = match (i.syntax, category) {
-        (Syntax::Cii, "S") => {
+        (Syntax::Cii, "S" | "L" | "M") => {
             (lines + breakdown >= 2 || lines == 0) && (ac + breakdown >= 2 || ac == 0)
         }
         (Syntax::Cii, "O") => breakdown == 0 || (breakdown == 1 && lines + ac > 0),
         (Syntax::Cii, _) => {
             (breakdown == 0 && lines == 0 && ac == 0) || (breakdown == 1 && lines + ac > 0)
         }
-        (_, "S") => (lines + ac > 0) == (breakdown > 0),
+        (_, "S" | "L" | "M") => (lines + ac > 0) == (breakdown > 0),
         // UBL: `//cac:TaxCategory` includes the breakdown's own category.
         _ => lines + ac + breakdown == 0 || breakdown == 1,
     };
@@ -164,6 +164,8 @@ scope_family!(
     br_ic_04
 );
 scope_family!("G", SellerVat, br_g_01, br_g_02, br_g_03, br_g_04);
+scope_family!("L", SellerTax, br_af_01, br_af_02, br_af_03, br_af_04);
+scope_family!("M", SellerTax, br_ag_01, br_ag_02, br_ag_03, br_ag_04);
 scope_family!("O", NoVat, br_o_01, br_o_02, br_o_03, br_o_04);
 
 fn has_breakdown(i: &Input<'_>, category: &str) -> bool {
