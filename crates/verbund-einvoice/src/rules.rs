@@ -11,6 +11,7 @@ mod calc;
 mod codes;
 mod core;
 mod de;
+mod de_payment;
 mod table;
 mod vat;
 mod vat_scope;

@@ -225,6 +225,35 @@ pub fn br_cl_25(i: &Input<'_>, o: &mut Vec<Where>) {
     }
 }
 
+/// BR-CO-09: every VAT identifier (seller BT-31, buyer BT-48, tax representative BT-63)
+/// starts with a country prefix. UBL tests `contains(LIST, substring(id, 1, 2))`, a bare
+/// substring test; CII pads the prefix with blanks.
+pub fn br_co_09(i: &Input<'_>, o: &mut Vec<Where>) {
+    let inv = i.invoice;
+    let ids = [
+        (inv.seller.vat_id.as_deref(), Where::Seller),
+        (inv.buyer.vat_id.as_deref(), Where::Buyer),
+        (
+            inv.tax_representative
+                .as_ref()
+                .and_then(|t| t.vat_id.as_deref()),
+            Where::TaxRepresentative,
+        ),
+    ];
+    for (id, at) in ids {
+        let Some(id) = id else { continue };
+        let prefix: String = id.chars().take(2).collect();
+        let ok = if i.syntax == Syntax::Cii {
+            lists::CII_VAT_PREFIXES.contains(&format!(" {prefix} "))
+        } else {
+            lists::UBL_VAT_PREFIXES.contains(prefix.as_str())
+        };
+        if !ok {
+            o.push(at);
+        }
+    }
+}
+
 pub fn br_cl_04(i: &Input<'_>, o: &mut Vec<Where>) {
     if i.invoice
         .currency_code

@@ -3,6 +3,7 @@
 
 use super::{Input, Where, filled};
 use crate::model::PostalAddress;
+use crate::scenario::Syntax;
 
 fn root_if(o: &mut Vec<Where>, ok: bool) {
     if !ok {
@@ -193,6 +194,28 @@ pub fn br_de_24_a(i: &Input<'_>, o: &mut Vec<Where>) {
     {
         o.push(Where::PaymentMeans);
     }
+}
+
+/// BR-DE-16: a taxable or zero/exempt category needs BT-31, BT-32 or BG-11.
+pub fn br_de_16(i: &Input<'_>, o: &mut Vec<Where>) {
+    const CODES: [&str; 8] = ["S", "Z", "E", "AE", "K", "G", "L", "M"];
+    let listed = |c: Option<&String>| c.is_some_and(|c| CODES.contains(&c.as_str()));
+    let inv = i.invoice;
+    let on_lines = i
+        .lines()
+        .any(|(_, l)| listed(l.item.vat_category_code.as_ref()));
+    // CII compares the string value of the whole `ram:CategoryTradeTax` with 'VAT', which a
+    // category with children never equals, so only UBL counts allowances and charges.
+    let on_ac = i.syntax != Syntax::Cii
+        && inv
+            .allowances
+            .iter()
+            .chain(&inv.charges)
+            .any(|a| listed(a.vat_category_code.as_ref()));
+    let identified = inv.tax_representative.is_some()
+        || filled(inv.seller.vat_id.as_ref())
+        || filled(inv.seller.tax_registration_id.as_ref());
+    root_if(o, !(on_lines || on_ac) || identified);
 }
 
 #[cfg(test)]

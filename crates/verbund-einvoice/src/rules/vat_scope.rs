@@ -256,3 +256,61 @@ pub fn br_o_14(i: &Input<'_>, o: &mut Vec<Where>) {
     let cii = i.syntax == Syntax::Cii;
     only_o(i, o, false, false, (cii, true));
 }
+
+/// Every VAT category code written on lines, document allowances and charges and (when
+/// `breakdown`) the VAT breakdown, compared exactly as BR-B-* does.
+fn any_category(i: &Input<'_>, code: &str, breakdown: bool) -> bool {
+    let inv = i.invoice;
+    let hit = |c: Option<&String>| c.is_some_and(|c| c == code);
+    inv.lines
+        .iter()
+        .any(|l| hit(l.item.vat_category_code.as_ref()))
+        || inv
+            .allowances
+            .iter()
+            .chain(&inv.charges)
+            .any(|a| hit(a.vat_category_code.as_ref()))
+        || (breakdown
+            && inv
+                .vat_breakdown
+                .iter()
+                .any(|v| hit(v.category_code.as_ref())))
+}
+
+pub fn br_b_01(i: &Input<'_>, o: &mut Vec<Where>) {
+    if !any_category(i, "B", true) {
+        return;
+    }
+    let inv = i.invoice;
+    let addresses = [
+        inv.seller.address.as_ref(),
+        inv.buyer.address.as_ref(),
+        inv.tax_representative
+            .as_ref()
+            .and_then(|t| t.address.as_ref()),
+        inv.delivery.as_ref().and_then(|d| d.address.as_ref()),
+    ];
+    let mut countries: Vec<&str> = addresses
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.country_code.as_deref())
+        .collect();
+    // UBL `//cbc:IdentificationCode` also covers the item countries of origin.
+    if i.syntax != Syntax::Cii {
+        countries.extend(
+            inv.lines
+                .iter()
+                .filter_map(|l| l.item.origin_country.as_deref()),
+        );
+    }
+    if countries.iter().any(|c| *c != "IT") {
+        o.push(Where::Root);
+    }
+}
+pub fn br_b_02(i: &Input<'_>, o: &mut Vec<Where>) {
+    // UBL looks for "S" at `cac:TaxSubtotal/cbc:ID`, which does not exist, so only lines,
+    // allowances and charges count there; CII looks at every category code.
+    if any_category(i, "B", true) && any_category(i, "S", i.syntax == Syntax::Cii) {
+        o.push(Where::Root);
+    }
+}
