@@ -57,8 +57,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("BR-DE-25-b", "not implemented yet"),
     ("BR-DE-30", "not implemented yet"),
     ("BR-DE-31", "not implemented yet"),
-    ("BR-DEC-13", "not implemented yet"),
-    ("BR-DEC-15", "not implemented yet"),
 ];
 
 /// Ids whose assert can never fail, with the reason; they need no check.

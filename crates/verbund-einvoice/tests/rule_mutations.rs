@@ -553,6 +553,42 @@ const CASES: &[Case] = &[
         warnings: &[],
     },
     Case {
+        name: "ubl_vat_total_three_decimals",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cbc:TaxAmount currencyID=\"EUR\">22.04<",
+            1,
+            "<cbc:TaxAmount currencyID=\"EUR\">22.040<",
+        )],
+        verdict: "reject",
+        errors: &["UBL-DT-01"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_vat_total_three_decimals",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[(
+            "<ram:TaxTotalAmount currencyID=\"EUR\">22.04<",
+            1,
+            "<ram:TaxTotalAmount currencyID=\"EUR\">22.041<",
+        )],
+        verdict: "reject",
+        errors: &["BR-CO-14", "BR-DEC-13"],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_vat_total_trailing_zero",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[(
+            "<ram:TaxTotalAmount currencyID=\"EUR\">22.04<",
+            1,
+            "<ram:TaxTotalAmount currencyID=\"EUR\">22.040<",
+        )],
+        verdict: "accept",
+        errors: &[],
+        warnings: &[],
+    },
+    Case {
         name: "cii_line_sum_off",
         base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
         edits: &[(
@@ -719,7 +755,12 @@ fn mutated_invoices_get_the_reference_rule_ids() {
             Verdict::Reject => "reject",
             Verdict::Undefined => "undefined",
         };
-        if errors != want_errors || warnings != want_warnings || verdict != case.verdict {
+        // The verdict can only agree when every error the reference found is one we implement.
+        let verdict_comparable = want_errors.len() == case.errors.len();
+        if errors != want_errors
+            || warnings != want_warnings
+            || (verdict_comparable && verdict != case.verdict)
+        {
             failures.push(format!(
                 "{}: errors {errors:?} want {want_errors:?}, warnings {warnings:?} want \
                  {want_warnings:?}, verdict {verdict} want {}",

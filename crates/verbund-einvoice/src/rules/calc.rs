@@ -168,6 +168,41 @@ pub fn br_co_17(i: &Input<'_>, o: &mut Vec<Where>) {
     }
 }
 
+/// BR-DEC-13 and -15 on the invoice total VAT amounts. In UBL the assert's predicate
+/// `TaxAmount[@currencyID = cbc:DocumentCurrencyCode]` looks for a child of `cbc:TaxAmount`,
+/// so it never selects anything and the assert cannot fail (checked against the reference:
+/// `22.040` gives only UBL-DT-01). CII compares values, not written digits (`22.040` passes):
+/// BR-DEC-13 fails when every amount in BT-5 has more than two decimals, BR-DEC-15 when BT-6
+/// is given and no amount in BT-6 has at most two.
+fn dec_vat_total(i: &Input<'_>, o: &mut Vec<Where>, accounting: bool) {
+    if i.syntax != Syntax::Cii || i.invoice.vat_total_amounts.is_empty() {
+        return;
+    }
+    let rounded = |v: Decimal| round2(v) == v;
+    let ok = if accounting {
+        let Some(currency) = i.invoice.vat_accounting_currency_code.as_deref() else {
+            return;
+        };
+        i.invoice
+            .vat_total_amounts
+            .iter()
+            .any(|a| a.currency.as_deref() == Some(currency) && rounded(a.value))
+    } else {
+        let currency = i.invoice.currency_code.as_deref();
+        i.invoice
+            .vat_total_amounts
+            .iter()
+            .any(|a| currency.is_none() || a.currency.as_deref() != currency || rounded(a.value))
+    };
+    totals_if(o, ok);
+}
+pub fn br_dec_13(i: &Input<'_>, o: &mut Vec<Where>) {
+    dec_vat_total(i, o, false);
+}
+pub fn br_dec_15(i: &Input<'_>, o: &mut Vec<Where>) {
+    dec_vat_total(i, o, true);
+}
+
 /// At most two written decimals: `string-length(substring-after(x, '.')) <= 2`.
 fn two_places(x: Option<Decimal>) -> bool {
     x.is_none_or(|d| d.scale() <= 2)
