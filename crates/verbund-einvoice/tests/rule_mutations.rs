@@ -589,6 +589,54 @@ const CASES: &[Case] = &[
         warnings: &[],
     },
     Case {
+        name: "ubl_unknown_buyer_id_scheme",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cbc:ID>[Buyer identifier]</cbc:ID>",
+            1,
+            "<cbc:ID schemeID=\"0244\">[Buyer identifier]</cbc:ID>",
+        )],
+        verdict: "reject",
+        errors: &["BR-CL-10"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_buyer_id_scheme_sepa",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cbc:ID>[Buyer identifier]</cbc:ID>",
+            1,
+            "<cbc:ID schemeID=\"SEPA\">[Buyer identifier]</cbc:ID>",
+        )],
+        verdict: "reject",
+        errors: &["BR-CL-10"],
+        warnings: &[],
+    },
+    Case {
+        name: "ubl_seller_id_scheme_sepa",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[(
+            "<cac:PartyName>\n                <cbc:Name>[Seller trading name]",
+            1,
+            "<cac:PartyIdentification><cbc:ID schemeID=\"SEPA\">DE98ZZZ09999999999</cbc:ID></cac:PartyIdentification><cac:PartyName>\n                <cbc:Name>[Seller trading name]",
+        )],
+        verdict: "accept",
+        errors: &[],
+        warnings: &[],
+    },
+    Case {
+        name: "cii_unknown_buyer_id_scheme",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[(
+            "<ram:ID>[Buyer identifier]</ram:ID>",
+            1,
+            "<ram:GlobalID schemeID=\"9999\">[Buyer identifier]</ram:GlobalID>",
+        )],
+        verdict: "reject",
+        errors: &["BR-CL-10"],
+        warnings: &[],
+    },
+    Case {
         name: "cii_line_sum_off",
         base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
         edits: &[(

@@ -254,6 +254,43 @@ pub fn br_co_09(i: &Input<'_>, o: &mut Vec<Where>) {
     }
 }
 
+fn icd_listed(id: Option<&crate::model::Identifier>) -> bool {
+    id.and_then(|id| id.scheme_id.as_deref())
+        .is_none_or(|s| listed(&lists::ICD, s))
+}
+
+/// BR-CL-10: party identifiers (BT-29 seller, BT-46 buyer, BT-60 payee). UBL also allows
+/// `SEPA` for seller and payee; the model keeps those as BT-90, not as party identifiers.
+pub fn br_cl_10(i: &Input<'_>, o: &mut Vec<Where>) {
+    let inv = i.invoice;
+    if !inv.seller.identifiers.iter().all(|id| icd_listed(Some(id))) {
+        o.push(Where::Seller);
+    }
+    if !icd_listed(inv.buyer.identifier.as_ref()) {
+        o.push(Where::Buyer);
+    }
+    if !icd_listed(inv.payee.as_ref().and_then(|p| p.identifier.as_ref())) {
+        o.push(Where::Payee);
+    }
+}
+pub fn br_cl_21(i: &Input<'_>, o: &mut Vec<Where>) {
+    for (n, line) in all_lines(i) {
+        if !icd_listed(line.item.standard_id.as_ref()) {
+            o.push(Where::Line(n));
+        }
+    }
+}
+pub fn br_cl_26(i: &Input<'_>, o: &mut Vec<Where>) {
+    if !icd_listed(
+        i.invoice
+            .delivery
+            .as_ref()
+            .and_then(|d| d.location_id.as_ref()),
+    ) {
+        o.push(Where::DeliveryAddress);
+    }
+}
+
 pub fn br_cl_04(i: &Input<'_>, o: &mut Vec<Where>) {
     if i.invoice
         .currency_code
@@ -338,6 +375,7 @@ mod tests {
             &lists::VATEX,
             &lists::EAS,
             &lists::MIME,
+            &lists::ICD,
             &super::units::UNITS,
         ] {
             assert!(list.windows(2).all(|w| w[0] < w[1]));
