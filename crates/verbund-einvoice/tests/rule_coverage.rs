@@ -36,7 +36,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("BR-DE-CVD-*", "not implemented yet"),
     ("BR-TMP-CVD-*", "not implemented yet"),
     ("BR-DEX-*", "not implemented yet"),
-    ("BR-DE-TMP-*", "not implemented yet"),
     ("BR-TMP-*", "not implemented yet"),
     ("BR-17", "not implemented yet"),
     ("BR-50", "not implemented yet"),

@@ -1,8 +1,8 @@
 //! Differential tests against the KoSIT reference: each case edits one official test-suite
 //! invoice in memory (never a committed copy) and states what the reference pipeline
-//! (`shared/tools/kosit-reference/kosit_ref.py`) reported for exactly that edit. Our error and
-//! warning ids must equal the reference's, restricted to the rules we implement so far
-//! (the others are named in the expectation to show what is still missing).
+//! (`shared/tools/kosit-reference/kosit_ref.py`) reported for exactly that edit. Our error,
+//! warning and information ids must equal the reference's, restricted to the rules we
+//! implement so far (the others are named in the expectation to show what is still missing).
 
 mod shared_data;
 
@@ -23,6 +23,8 @@ struct Case {
     errors: &'static [&'static str],
     /// The reference's warning ids.
     warnings: &'static [&'static str],
+    /// The reference's information ids.
+    information: &'static [&'static str],
 }
 
 const CASES: &[Case] = &[
@@ -37,6 +39,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CO-10", "BR-CO-13"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_three_decimals",
@@ -49,6 +52,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DEC-23", "UBL-DT-01"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_no_seller_city",
@@ -57,6 +61,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DE-3"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_short_phone",
@@ -65,6 +70,7 @@ const CASES: &[Case] = &[
         verdict: "accept",
         errors: &[],
         warnings: &["BR-DE-27"],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_no_buyer_reference",
@@ -77,6 +83,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DE-15"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_unknown_currency",
@@ -89,6 +96,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-04", "BR-CO-15"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_unknown_type_code",
@@ -97,6 +105,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-01"],
         warnings: &["BR-DE-17"],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_line_period_reversed",
@@ -105,6 +114,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-30"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_card_code_with_account",
@@ -113,6 +123,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DE-24-a", "BR-DE-24-b"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_negative_price",
@@ -125,6 +136,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-27"],
         warnings: &["PEPPOL-EN16931-R120"],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_vat_subtotal_off",
@@ -137,6 +149,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CO-14"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_no_seller_country",
@@ -149,6 +162,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-09"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_allowance_without_reason",
@@ -161,6 +175,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-33", "BR-CO-11", "BR-CO-21", "BR-S-08"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_bad_email",
@@ -173,6 +188,7 @@ const CASES: &[Case] = &[
         verdict: "accept",
         errors: &[],
         warnings: &["BR-DE-28"],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_payable_off",
@@ -185,6 +201,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CO-16"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_no_contact",
@@ -197,6 +214,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DE-2"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_unknown_country",
@@ -209,6 +227,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-14"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_s_line_rate_zero",
@@ -221,6 +240,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-S-05", "BR-S-08"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_s_breakdown_with_exemption",
@@ -233,6 +253,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-S-10"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_breakdown_exempt_category",
@@ -241,6 +262,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-E-08", "BR-E-09", "BR-E-10", "BR-S-01"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_o_breakdown_with_rate",
@@ -249,6 +271,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-O-08", "BR-O-09", "BR-O-10", "BR-O-12", "BR-S-01"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_o_line_with_rate",
@@ -257,6 +280,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-O-02", "BR-O-05", "BR-S-08"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_z_breakdown",
@@ -265,6 +289,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-Z-01", "BR-Z-08", "BR-Z-09"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_ae_breakdown_zero_tax",
@@ -280,6 +305,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-AE-01", "BR-AE-08", "BR-AE-10", "BR-CO-14", "BR-CO-17"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_unknown_unit",
@@ -288,6 +314,7 @@ const CASES: &[Case] = &[
         verdict: "accept",
         errors: &[],
         warnings: &["BR-CL-23"],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_unknown_endpoint_scheme",
@@ -296,6 +323,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-25"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_unknown_line_category",
@@ -304,6 +332,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-18", "BR-S-08"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_unknown_origin_country",
@@ -316,6 +345,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-15"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_unknown_classification_scheme",
@@ -324,6 +354,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-13"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_unknown_allowance_reason",
@@ -336,6 +367,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-19", "BR-CO-11", "BR-S-08"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_unknown_unit",
@@ -344,6 +376,7 @@ const CASES: &[Case] = &[
         verdict: "accept",
         errors: &[],
         warnings: &["BR-CL-23"],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_unknown_line_category",
@@ -352,6 +385,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-18", "BR-S-08"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_unknown_vatex",
@@ -364,6 +398,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-22", "BR-S-10"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_unknown_endpoint_scheme",
@@ -372,6 +407,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-25"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_ic_breakdown",
@@ -382,6 +418,7 @@ const CASES: &[Case] = &[
             "BR-IC-08", "BR-IC-09", "BR-IC-10", "BR-IC-11", "BR-IC-12", "BR-S-01",
         ],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_ae_line",
@@ -397,6 +434,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-AE-01", "BR-AE-02", "BR-S-08"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_ic_breakdown",
@@ -407,6 +445,7 @@ const CASES: &[Case] = &[
             "BR-IC-01", "BR-IC-08", "BR-IC-09", "BR-IC-10", "BR-IC-11", "BR-IC-12",
         ],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_ae_line",
@@ -422,6 +461,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-AE-01", "BR-AE-02", "BR-S-08"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_o_everywhere_but_one_line",
@@ -435,6 +475,7 @@ const CASES: &[Case] = &[
             "BR-O-02", "BR-O-05", "BR-O-08", "BR-O-09", "BR-O-10", "BR-O-11", "BR-O-12", "BR-S-01",
         ],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_bad_iban",
@@ -443,6 +484,7 @@ const CASES: &[Case] = &[
         verdict: "accept",
         errors: &[],
         warnings: &["BR-DE-19"],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_skonto_ok",
@@ -455,6 +497,7 @@ const CASES: &[Case] = &[
         verdict: "accept",
         errors: &[],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_skonto_bad_percent",
@@ -467,6 +510,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DE-18"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_skonto_no_line_end",
@@ -479,6 +523,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DE-18"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_vat_id_without_prefix",
@@ -491,6 +536,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CO-09"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_no_seller_vat_id",
@@ -503,6 +549,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DE-16", "BR-S-02"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_split_payment_line",
@@ -511,6 +558,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-B-01", "BR-B-02", "BR-S-08"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_bad_iban",
@@ -519,6 +567,7 @@ const CASES: &[Case] = &[
         verdict: "accept",
         errors: &[],
         warnings: &["BR-DE-19"],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_skonto_bad_days",
@@ -531,6 +580,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DE-18"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_vat_id_without_prefix",
@@ -543,6 +593,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CO-09"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_split_payment_line",
@@ -551,6 +602,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-B-01", "BR-B-02", "BR-S-08"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_vat_total_three_decimals",
@@ -563,6 +615,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["UBL-DT-01"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_vat_total_three_decimals",
@@ -575,6 +628,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CO-14", "BR-DEC-13"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_vat_total_trailing_zero",
@@ -587,6 +641,7 @@ const CASES: &[Case] = &[
         verdict: "accept",
         errors: &[],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_unknown_buyer_id_scheme",
@@ -599,6 +654,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-10"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_buyer_id_scheme_sepa",
@@ -611,6 +667,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-10"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "ubl_seller_id_scheme_sepa",
@@ -623,6 +680,7 @@ const CASES: &[Case] = &[
         verdict: "accept",
         errors: &[],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_unknown_buyer_id_scheme",
@@ -635,6 +693,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-10"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_line_sum_off",
@@ -647,6 +706,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CO-10", "BR-CO-13"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_no_seller_post_code",
@@ -655,6 +715,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DE-4"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_unknown_type_code",
@@ -663,6 +724,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-01"],
         warnings: &["BR-DE-17"],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_three_decimals",
@@ -675,6 +737,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DEC-23"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_vat_calculated_off",
@@ -687,6 +750,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CO-14", "BR-CO-17", "BR-S-09"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_no_buyer_reference",
@@ -699,6 +763,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DE-15"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_line_period_reversed",
@@ -711,6 +776,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-30"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_negative_price",
@@ -719,6 +785,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-27"],
         warnings: &["PEPPOL-EN16931-R120"],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_due_off",
@@ -731,6 +798,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CO-16"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_unknown_currency",
@@ -743,6 +811,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-CL-04", "BR-CO-15", "PEPPOL-EN16931-R054"],
         warnings: &[],
+        information: &["BR-DE-TMP-32"],
     },
     Case {
         name: "cii_no_contact_phone",
@@ -755,6 +824,7 @@ const CASES: &[Case] = &[
         verdict: "reject",
         errors: &["BR-DE-6"],
         warnings: &["BR-DE-27"],
+        information: &["BR-DE-TMP-32"],
     },
 ];
 
@@ -798,6 +868,7 @@ fn mutated_invoices_get_the_reference_rule_ids() {
         };
         let (errors, warnings) = (ids(Level::Error), ids(Level::Warning));
         let (want_errors, want_warnings) = (implemented(case.errors), implemented(case.warnings));
+        let (infos, want_infos) = (ids(Level::Information), implemented(case.information));
         let verdict = match report.verdict {
             Verdict::Accept => "accept",
             Verdict::Reject => "reject",
@@ -807,11 +878,13 @@ fn mutated_invoices_get_the_reference_rule_ids() {
         let verdict_comparable = want_errors.len() == case.errors.len();
         if errors != want_errors
             || warnings != want_warnings
+            || infos != want_infos
             || (verdict_comparable && verdict != case.verdict)
         {
             failures.push(format!(
                 "{}: errors {errors:?} want {want_errors:?}, warnings {warnings:?} want \
-                 {want_warnings:?}, verdict {verdict} want {}",
+                 {want_warnings:?}, information {infos:?} want {want_infos:?}, verdict \
+                 {verdict} want {}",
                 case.name, case.verdict
             ));
         }

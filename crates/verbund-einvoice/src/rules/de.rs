@@ -218,6 +218,18 @@ pub fn br_de_16(i: &Input<'_>, o: &mut Vec<Where>) {
     root_if(o, !(on_lines || on_ac) || identified);
 }
 
+/// BR-DE-TMP-32 (information): some delivery or service date is given: BT-72, BG-14, or a
+/// period on every line (UBL top-level lines, CII every line item).
+pub fn br_de_tmp_32(i: &Input<'_>, o: &mut Vec<Where>) {
+    let inv = i.invoice;
+    let delivered = inv
+        .delivery
+        .as_ref()
+        .is_some_and(|d| d.actual_delivery_date.is_some());
+    let every_line = i.lines().all(|(_, l)| l.period.is_some());
+    root_if(o, delivered || inv.invoicing_period.is_some() || every_line);
+}
+
 #[cfg(test)]
 mod tests {
     use super::email_like;

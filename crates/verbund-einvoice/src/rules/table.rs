@@ -1,7 +1,7 @@
 //! The table of implemented rules, in id order. Flags and messages are the official ones
 //! (`tests/rule_coverage.rs` compares them with the `.sch` sources at test time).
 
-use super::Flag::{Fatal, Warning};
+use super::Flag::{Fatal, Information, Warning};
 use super::Source::{Cen, XRechnung};
 use super::{
     Check, Flag, Message, Rule, Source, calc, codes, core, de, de_payment, vat, vat_scope,
@@ -182,6 +182,7 @@ pub static RULES: &[Rule] = &[
     rule("BR-DE-26", Warning, XRechnung, Message { ubl: Some("[BR-DE-26] Wenn im Element \"Invoice type code\" (BT-3) der Code 384 (Corrected invoice) übergeben wird, soll PRECEDING INVOICE REFERENCE BG-3 mind. einmal vorhanden sein."), cii: Some("[BR-DE-26] Wenn im Element Invoice type code (BT-3) der Code 384 (Corrected invoice) übergeben wird, soll PRECEDING INVOICE REFERENCE BG-3 mind. einmal vorhanden sein.") }, de::br_de_26),
     rule("BR-DE-27", Warning, XRechnung, both("[BR-DE-27] In BT-42 sollen mindestens drei Ziffern enthalten sein."), de::br_de_27),
     rule("BR-DE-28", Warning, XRechnung, both("[BR-DE-28] In BT-43 soll genau ein @-Zeichen enthalten sein, welches nicht von einem Leerzeichen, einem Punkt, aber mindestens zwei Zeichen auf beiden Seiten flankiert werden soll. Ein Punkt sollte nicht am Anfang oder am Ende stehen."), de::br_de_28),
+    rule("BR-DE-TMP-32", Information, XRechnung, both("[BR-DE-TMP-32] Eine Rechnung sollte zur Angabe des Liefer-/Leistungsdatums entweder BT-72 \"Actual delivery date\", BG-14 \"Invoicing period\" oder in jeder Rechnungsposition BG-26 \"Invoice line period\" enthalten."), de::br_de_tmp_32),
     rule("BR-DEC-01", Fatal, Cen, both("[BR-DEC-01]-The allowed maximum number of decimals for the Document level allowance amount (BT-92) is 2."), calc::br_dec_01),
     rule("BR-DEC-02", Fatal, Cen, both("[BR-DEC-02]-The allowed maximum number of decimals for the Document level allowance base amount (BT-93) is 2."), calc::br_dec_02),
     rule("BR-DEC-05", Fatal, Cen, both("[BR-DEC-05]-The allowed maximum number of decimals for the Document level charge amount (BT-99) is 2."), calc::br_dec_05),
