@@ -20,7 +20,8 @@ pub use party::{
 };
 pub use settlement::{
     AllowanceCharge, Attachment, BinaryObject, CreditTransfer, CurrencyAmount, DirectDebit,
-    DocumentTotals, PaymentCard, PaymentInstructions, ThirdPartyPayment, VatBreakdown,
+    DocumentTotals, PaymentCard, PaymentInstructions, PaymentMeans, ThirdPartyPayment,
+    VatBreakdown,
 };
 
 use crate::date::Date;

@@ -38,21 +38,13 @@ const NOT_YET: &[(&str, &str)] = &[
     ("BR-DEX-*", "not implemented yet"),
     ("BR-TMP-*", "not implemented yet"),
     ("BR-17", "not implemented yet"),
-    ("BR-50", "not implemented yet"),
     ("BR-51", "not implemented yet"),
     ("BR-54", "not implemented yet"),
     ("BR-55", "not implemented yet"),
-    ("BR-61", "not implemented yet"),
     ("BR-CL-03", "not implemented yet"),
     ("BR-CL-07", "not implemented yet"),
     ("BR-CL-08", "not implemented yet"),
     ("BR-CL-11", "not implemented yet"),
-    ("BR-DE-23-b", "not implemented yet"),
-    ("BR-DE-24-b", "not implemented yet"),
-    ("BR-DE-25-a", "not implemented yet"),
-    ("BR-DE-25-b", "not implemented yet"),
-    ("BR-DE-30", "not implemented yet"),
-    ("BR-DE-31", "not implemented yet"),
 ];
 
 /// Ids whose assert can never fail, with the reason; they need no check.

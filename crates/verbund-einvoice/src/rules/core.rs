@@ -408,3 +408,52 @@ pub fn br_co_23(i: &Input<'_>, o: &mut Vec<Where>) {
 pub fn br_co_24(i: &Input<'_>, o: &mut Vec<Where>) {
     br_44(i, o);
 }
+
+/// BR-50 and BR-61 look at each payment means. UBL: BR-50 needs a filled BT-84 in every
+/// credit transfer account of a means coded exactly `30`/`58`, BR-61 an account id element
+/// for a (normalised) `30`/`58`. CII words both as "the account has an IBAN or proprietary id".
+fn each_means(
+    i: &Input<'_>,
+    o: &mut Vec<Where>,
+    test: impl Fn(&crate::model::PaymentMeans) -> bool,
+) {
+    if let Some(pi) = &i.invoice.payment_instructions {
+        for m in &pi.means {
+            if !test(m) {
+                o.push(Where::PaymentMeans);
+            }
+        }
+    }
+}
+fn credit_transfer_code(code: Option<&String>, normalise: bool) -> bool {
+    code.is_some_and(|c| {
+        let c = if normalise {
+            c.trim_matches([' ', '\t', '\r', '\n'])
+        } else {
+            c.as_str()
+        };
+        c == "30" || c == "58"
+    })
+}
+pub fn br_50(i: &Input<'_>, o: &mut Vec<Where>) {
+    let cii = i.syntax == crate::scenario::Syntax::Cii;
+    each_means(i, o, |m| {
+        !(credit_transfer_code(m.code.as_ref(), false) && m.credit_transfer)
+            || if cii {
+                m.account_id.is_some()
+            } else {
+                filled(m.account_id.as_ref())
+            }
+    });
+}
+pub fn br_61(i: &Input<'_>, o: &mut Vec<Where>) {
+    let cii = i.syntax == crate::scenario::Syntax::Cii;
+    each_means(i, o, |m| {
+        if cii {
+            !(credit_transfer_code(m.code.as_ref(), false) && m.credit_transfer)
+                || m.account_id.is_some()
+        } else {
+            !credit_transfer_code(m.code.as_ref(), true) || m.account_id.is_some()
+        }
+    });
+}

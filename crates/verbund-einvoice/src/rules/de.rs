@@ -166,36 +166,6 @@ pub fn br_de_26(i: &Input<'_>, o: &mut Vec<Where>) {
     root_if(o, !corrected || !i.invoice.preceding_invoices.is_empty());
 }
 
-fn means_code(i: &Input<'_>) -> Option<String> {
-    let code = i
-        .invoice
-        .payment_instructions
-        .as_ref()?
-        .means_code
-        .as_deref()?;
-    Some(normalize_space(code))
-}
-pub fn br_de_23_a(i: &Input<'_>, o: &mut Vec<Where>) {
-    if matches!(means_code(i).as_deref(), Some("30" | "58"))
-        && i.invoice
-            .payment_instructions
-            .as_ref()
-            .is_some_and(|p| p.credit_transfers.is_empty())
-    {
-        o.push(Where::PaymentMeans);
-    }
-}
-pub fn br_de_24_a(i: &Input<'_>, o: &mut Vec<Where>) {
-    if matches!(means_code(i).as_deref(), Some("48" | "54" | "55"))
-        && i.invoice
-            .payment_instructions
-            .as_ref()
-            .is_some_and(|p| p.card.is_none())
-    {
-        o.push(Where::PaymentMeans);
-    }
-}
-
 /// BR-DE-16: a taxable or zero/exempt category needs BT-31, BT-32 or BG-11.
 pub fn br_de_16(i: &Input<'_>, o: &mut Vec<Where>) {
     const CODES: [&str; 8] = ["S", "Z", "E", "AE", "K", "G", "L", "M"];

@@ -1,7 +1,10 @@
-//! BR-DE-18 (Skonto lines in the payment terms) and BR-DE-19/-20 (IBAN shape and check
-//! digits), with the regular expressions of the XRechnung schematron written out as code.
+//! The XRechnung payment rules: BR-DE-18 (Skonto lines in the payment terms), BR-DE-19/-20
+//! (IBAN shape and check digits), BR-DE-23 … -25 (what each payment means must and must not
+//! carry) and BR-DE-30/-31 (a direct debit needs BT-90 and BT-91), with the regular expressions of the XRechnung schematron written out as code.
 
 use super::{Input, Where};
+use crate::model::PaymentMeans;
+use crate::scenario::Syntax;
 
 fn root_if(o: &mut Vec<Where>, ok: bool) {
     if !ok {
@@ -161,6 +164,114 @@ pub fn br_de_20(i: &Input<'_>, o: &mut Vec<Where>) {
     if !iban_ok(account) {
         o.push(Where::PaymentMeans);
     }
+}
+
+fn normalized(code: Option<&String>) -> String {
+    code.map(|c| {
+        c.split(XML_SPACE)
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+    .unwrap_or_default()
+}
+
+/// Runs `test` on every payment means whose normalised BT-81 is one of `codes`; a failing one
+/// is reported (positions are not kept, so at the first payment means).
+fn each_means(
+    i: &Input<'_>,
+    o: &mut Vec<Where>,
+    codes: &[&str],
+    test: impl Fn(&PaymentMeans) -> bool,
+) {
+    let Some(pi) = i.invoice.payment_instructions.as_ref() else {
+        return;
+    };
+    for m in &pi.means {
+        if codes.contains(&normalized(m.code.as_ref()).as_str()) && !test(m) {
+            o.push(Where::PaymentMeans);
+        }
+    }
+}
+
+/// CII tests BG-19 at document level: a mandate reference (BT-89) or creditor id (BT-90)
+/// anywhere, or this element's debited account (BT-91).
+fn cii_direct_debit(i: &Input<'_>, m: &PaymentMeans) -> bool {
+    let dd = i
+        .invoice
+        .payment_instructions
+        .as_ref()
+        .and_then(|p| p.direct_debit.as_ref());
+    dd.is_some_and(|d| d.mandate_reference.is_some() || d.creditor_id.is_some())
+        || m.debited_account_id.is_some()
+}
+
+fn direct_debit_in(i: &Input<'_>, m: &PaymentMeans) -> bool {
+    if i.syntax == Syntax::Cii {
+        cii_direct_debit(i, m)
+    } else {
+        m.mandate
+    }
+}
+
+const CREDIT_TRANSFER: [&str; 2] = ["30", "58"];
+const CARD: [&str; 3] = ["48", "54", "55"];
+const DIRECT_DEBIT: [&str; 1] = ["59"];
+
+pub fn br_de_23_a(i: &Input<'_>, o: &mut Vec<Where>) {
+    each_means(i, o, &CREDIT_TRANSFER, |m| m.credit_transfer);
+}
+pub fn br_de_23_b(i: &Input<'_>, o: &mut Vec<Where>) {
+    each_means(i, o, &CREDIT_TRANSFER, |m| {
+        !m.card && !direct_debit_in(i, m)
+    });
+}
+pub fn br_de_24_a(i: &Input<'_>, o: &mut Vec<Where>) {
+    each_means(i, o, &CARD, |m| m.card);
+}
+pub fn br_de_24_b(i: &Input<'_>, o: &mut Vec<Where>) {
+    each_means(i, o, &CARD, |m| {
+        !m.credit_transfer && !direct_debit_in(i, m)
+    });
+}
+pub fn br_de_25_a(i: &Input<'_>, o: &mut Vec<Where>) {
+    each_means(i, o, &DIRECT_DEBIT, |m| direct_debit_in(i, m));
+}
+pub fn br_de_25_b(i: &Input<'_>, o: &mut Vec<Where>) {
+    each_means(i, o, &DIRECT_DEBIT, |m| {
+        !m.credit_transfer && !m.card && !m.creditor_institution && !m.debtor_institution
+    });
+}
+
+/// BR-DE-30 (BT-90 with a direct debit) and -31 (BT-91 with a direct debit). UBL keys on a
+/// `cac:PaymentMandate` anywhere; CII on any of BT-89, BT-90, BT-91 being present.
+fn direct_debit_complete(i: &Input<'_>, o: &mut Vec<Where>, creditor: bool) {
+    let Some(pi) = i.invoice.payment_instructions.as_ref() else {
+        return;
+    };
+    let dd = pi.direct_debit.as_ref();
+    let creditor_id = dd.is_some_and(|d| d.creditor_id.is_some());
+    let mandate_id = dd.is_some_and(|d| d.mandate_reference.is_some());
+    let debited = pi.means.iter().any(|m| m.debited_account_id.is_some());
+    let ok = if i.syntax == Syntax::Cii {
+        let present = creditor_id || mandate_id || debited;
+        !present
+            || if creditor {
+                creditor_id && (mandate_id || debited)
+            } else {
+                debited && (mandate_id || creditor_id)
+            }
+    } else {
+        let mandate = pi.means.iter().any(|m| m.mandate);
+        !mandate || if creditor { creditor_id } else { debited }
+    };
+    root_if(o, ok);
+}
+pub fn br_de_30(i: &Input<'_>, o: &mut Vec<Where>) {
+    direct_debit_complete(i, o, true);
+}
+pub fn br_de_31(i: &Input<'_>, o: &mut Vec<Where>) {
+    direct_debit_complete(i, o, false);
 }
 
 #[cfg(test)]
