@@ -2,8 +2,8 @@
 //! syntaxes, official message and a check function over the EN 16931 model.
 //!
 //! Rules whose schematron ids are the same in UBL and CII (all CEN semantic rules and BR-DE-*)
-//! share one check function; the message can differ per syntax (the `.sch` files word some
-//! asserts differently), so each entry carries both texts. `tests/rule_coverage.rs` checks the
+//! share one check function; flag and message can differ per syntax (the `.sch` files word
+//! some asserts differently), so each entry carries a [`Form`] per syntax. `tests/rule_coverage.rs` checks the
 //! table against the official `.sch` sources: every id is implemented or listed as not yet
 //! done / unable to fire, and each entry's flag and messages equal the source's.
 
@@ -53,13 +53,14 @@ pub enum Source {
     XRechnung,
 }
 
-/// The official message of an assert per syntax; the `.sch` files word some differently.
+/// How one syntax's schematron states an assert: its flag and message. The `.sch` files word
+/// some asserts differently, and BR-51 even has a different flag (UBL warning, CII fatal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Message {
-    /// Text in the UBL schematron, `None` if the rule does not exist for UBL.
-    pub ubl: Option<&'static str>,
-    /// Text in the CII schematron, `None` if the rule does not exist for CII.
-    pub cii: Option<&'static str>,
+pub struct Form {
+    /// The assert's `flag` in this syntax.
+    pub flag: Flag,
+    /// The assert's text in this syntax.
+    pub message: &'static str,
 }
 
 /// The facts a check function sees.
@@ -141,30 +142,30 @@ pub type Check = fn(&Input<'_>, &mut Vec<Where>);
 pub struct Rule {
     /// The assert id, as in the `.sch` source.
     pub id: &'static str,
-    /// The assert's `flag`.
-    pub flag: Flag,
     /// CEN or XRechnung source.
     pub source: Source,
-    /// The official message per syntax; `None` marks the syntaxes the rule does not exist for.
-    pub message: Message,
+    /// The UBL form, `None` if the rule does not exist for UBL.
+    pub ubl: Option<Form>,
+    /// The CII form, `None` if the rule does not exist for CII.
+    pub cii: Option<Form>,
     /// The check over the model.
     pub check: Check,
 }
 
 impl Rule {
-    /// The message for `syntax`, `None` if the rule does not apply to it.
+    /// The flag and message for `syntax`, `None` if the rule does not exist for it.
     #[must_use]
-    pub fn message_for(&self, syntax: Syntax) -> Option<&'static str> {
+    pub fn form_for(&self, syntax: Syntax) -> Option<Form> {
         match syntax {
-            Syntax::UblInvoice | Syntax::UblCreditNote => self.message.ubl,
-            Syntax::Cii => self.message.cii,
+            Syntax::UblInvoice | Syntax::UblCreditNote => self.ubl,
+            Syntax::Cii => self.cii,
         }
     }
 
     /// True if the rule runs for `scenario`.
     #[must_use]
     pub fn applies(&self, scenario: &Scenario) -> bool {
-        self.message_for(scenario.syntax).is_some()
+        self.form_for(scenario.syntax).is_some()
             && (self.source == Source::Cen || scenario.is_xrechnung())
     }
 }

@@ -117,17 +117,20 @@ fn rules_run(parsed: &ParsedInvoice) -> Report {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let mut findings = Vec::new();
         let mut places = Vec::new();
-        for rule in RULES.iter().filter(|r| r.applies(scenario)) {
+        for rule in RULES {
+            let Some(form) = rule.form_for(parsed.syntax) else {
+                continue;
+            };
+            if !rule.applies(scenario) {
+                continue;
+            }
             places.clear();
             (rule.check)(&input, &mut places);
             for &at in &places {
                 findings.push(Finding {
                     id: Cow::Borrowed(rule.id),
-                    level: level_in(scenario, rule.id, rule.flag),
-                    message: rule
-                        .message_for(parsed.syntax)
-                        .unwrap_or_default()
-                        .to_owned(),
+                    level: level_in(scenario, rule.id, form.flag),
+                    message: form.message.to_owned(),
                     location: location(parsed.syntax, at),
                 });
             }

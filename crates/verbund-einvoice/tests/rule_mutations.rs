@@ -782,6 +782,38 @@ const CASES: &[Case] = &[
         information: &["BR-DE-TMP-32"],
     },
     Case {
+        name: "ubl_full_card_number",
+        base: "business-cases/standard/01.01a-INVOICE_ubl.xml",
+        edits: &[
+            ("<cbc:PaymentMeansCode>58<", 1, "<cbc:PaymentMeansCode>48<"),
+            (
+                "<cac:PayeeFinancialAccount>\n            <!-- dies ist eine nicht existerende aber valide IBAN als test dummy -->\n            <cbc:ID>DE79000000001234567890</cbc:ID>\n        </cac:PayeeFinancialAccount>",
+                1,
+                "<cac:CardAccount><cbc:PrimaryAccountNumberID>4111111111111111</cbc:PrimaryAccountNumberID><cbc:NetworkID>VISA</cbc:NetworkID></cac:CardAccount>",
+            ),
+        ],
+        verdict: "accept",
+        errors: &[],
+        warnings: &["BR-51"],
+        information: &["BR-DE-TMP-32"],
+    },
+    Case {
+        name: "cii_full_card_number",
+        base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
+        edits: &[
+            ("<ram:TypeCode>58<", 1, "<ram:TypeCode>48<"),
+            (
+                "<ram:PayeePartyCreditorFinancialAccount>",
+                1,
+                "<ram:ApplicableTradeSettlementFinancialCard><ram:ID>4111111111111111</ram:ID></ram:ApplicableTradeSettlementFinancialCard><ram:PayeePartyCreditorFinancialAccount>",
+            ),
+        ],
+        verdict: "reject",
+        errors: &["BR-51", "BR-DE-24-b"],
+        warnings: &[],
+        information: &["BR-DE-TMP-32"],
+    },
+    Case {
         name: "cii_line_sum_off",
         base: "business-cases/standard/01.01a-INVOICE_uncefact.xml",
         edits: &[(

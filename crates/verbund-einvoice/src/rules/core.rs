@@ -457,3 +457,29 @@ pub fn br_61(i: &Input<'_>, o: &mut Vec<Where>) {
         }
     });
 }
+
+/// BR-51: at most 10 characters of the card number (BT-87); UBL counts after
+/// `normalize-space`, CII the raw text. UBL flags it as a warning, CII as fatal.
+pub fn br_51(i: &Input<'_>, o: &mut Vec<Where>) {
+    let pan = i
+        .invoice
+        .payment_instructions
+        .as_ref()
+        .and_then(|p| p.card.as_ref());
+    let Some(pan) = pan.and_then(|c| c.primary_account_number.as_deref()) else {
+        return;
+    };
+    let length = if i.syntax == crate::scenario::Syntax::Cii {
+        pan.chars().count()
+    } else {
+        pan.split([' ', '\t', '\r', '\n'])
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .count()
+    };
+    if length > 10 {
+        o.push(Where::PaymentMeans);
+    }
+}
