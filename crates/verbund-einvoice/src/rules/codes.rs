@@ -352,7 +352,79 @@ pub fn br_cl_16(i: &Input<'_>, o: &mut Vec<Where>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{listed, lists};
+    use super::{listed, lists, units};
+
+    /// The tokens of the `n`-th `contains('…'` literal in the test of assert `id`, as the
+    /// assert can match them (a literal without a closing blank cannot match its last entry).
+    fn official_list(sch: &str, id: &str, n: usize) -> Vec<String> {
+        let at = sch
+            .find(&format!("id=\"{id}\""))
+            .expect("assert id in the source");
+        let tag_end = at + sch[at..].find('>').expect("end of the assert tag");
+        let test = &sch[at..tag_end];
+        let mut literals = test.match_indices("contains(").filter_map(|(i, _)| {
+            let rest = test[i + "contains(".len()..].trim_start();
+            let rest = rest.strip_prefix('\'')?;
+            let literal = &rest[..rest.find('\'')?];
+            literal.starts_with(' ').then_some(literal)
+        });
+        let literal = literals.nth(n).expect("list literal");
+        let mut tokens: Vec<String> = literal.split_whitespace().map(str::to_owned).collect();
+        if !literal.ends_with(' ') {
+            tokens.pop();
+        }
+        tokens.sort();
+        tokens.dedup();
+        tokens
+    }
+
+    /// The Rust lists equal the lists embedded in the official schematron, so a CEN update
+    /// shows up here. Skipped without `../shared` unless `CI=true`.
+    #[test]
+    fn lists_equal_the_official_schematron() {
+        let Some(shared) = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|d| d.join("shared/reference/xrechnung-validation/schematron-source/cen-1.3.15"))
+            .find(|d| d.is_dir())
+        else {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "shared data missing (CI=true)"
+            );
+            println!("skipped: lists_equal_the_official_schematron: no shared data");
+            return;
+        };
+        let read = |f: &str| std::fs::read_to_string(shared.join(f)).expect("schematron readable");
+        let ubl = read("EN16931-UBL-validation-preprocessed.sch");
+        let cii = read("EN16931-CII-validation-preprocessed.sch");
+        let cases: [(&str, &str, usize, &[&str]); 22] = [
+            (&ubl, "BR-CL-04", 0, &lists::UBL_CURRENCY),
+            (&cii, "BR-CL-04", 0, &lists::CII_CURRENCY),
+            (&ubl, "BR-CL-14", 0, &lists::UBL_COUNTRY),
+            (&cii, "BR-CL-14", 0, &lists::CII_COUNTRY),
+            (&ubl, "BR-CL-15", 0, &lists::UBL_COUNTRY),
+            (&cii, "BR-CL-15", 0, &lists::CII_COUNTRY),
+            (&ubl, "BR-CL-01", 0, &lists::UBL_INVOICE_TYPE),
+            (&ubl, "BR-CL-01", 1, &lists::UBL_CREDIT_NOTE_TYPE),
+            (&cii, "BR-CL-01", 0, &lists::CII_TYPE),
+            (&ubl, "BR-CL-16", 0, &lists::UBL_PAYMENT_MEANS),
+            (&cii, "BR-CL-16", 0, &lists::CII_PAYMENT_MEANS),
+            (&ubl, "BR-CL-06", 0, &lists::UBL_TAX_POINT_DATE),
+            (&cii, "BR-CL-06", 0, &lists::CII_TAX_POINT_DATE),
+            (&ubl, "BR-CL-13", 0, &lists::ITEM_CLASSIFICATION),
+            (&ubl, "BR-CL-17", 0, &lists::VAT_CATEGORY),
+            (&ubl, "BR-CL-19", 0, &lists::ALLOWANCE_REASON),
+            (&ubl, "BR-CL-20", 0, &lists::CHARGE_REASON),
+            (&ubl, "BR-CL-22", 0, &lists::VATEX),
+            (&ubl, "BR-CL-23", 0, &units::UNITS),
+            (&cii, "BR-CL-23", 0, &units::UNITS),
+            (&ubl, "BR-CL-25", 0, &lists::EAS),
+            (&cii, "BR-CL-10", 0, &lists::ICD),
+        ];
+        for (sch, id, n, ours) in cases {
+            assert_eq!(official_list(sch, id, n), ours, "{id} list {n}");
+        }
+    }
 
     #[test]
     fn lists_are_sorted_for_binary_search() {
