@@ -11,7 +11,7 @@ use crate::limits::{LimitKind, Limits};
 use crate::mapping::{Mapped, Values, assign_vat_totals, identifier};
 use crate::model::{
     AllowanceCharge, Attachment, BinaryObject, CreditTransfer, DirectDebit, Identifier, Invoice,
-    Note, PaymentCard, PaymentInstructions, Period, PrecedingInvoice, VatBreakdown,
+    Note, PaymentCard, PaymentInstructions, PaymentMeans, Period, PrecedingInvoice, VatBreakdown,
 };
 use crate::xml::Ns;
 use crate::xml::fragment::{Element, Fragment};
@@ -288,6 +288,24 @@ fn payment_instructions(e: Element<'_, '_>) -> Option<PaymentInstructions> {
     };
     let mut debited_account_id = None;
     for m in &means {
+        let account = m.get("ram:PayeePartyCreditorFinancialAccount");
+        pi.means.push(PaymentMeans {
+            code: m.text("ram:TypeCode"),
+            credit_transfer: account.is_some(),
+            account_id: account
+                .and_then(|a| a.text("ram:IBANID").or_else(|| a.text("ram:ProprietaryID"))),
+            card: m
+                .get("ram:ApplicableTradeSettlementFinancialCard")
+                .is_some(),
+            mandate: false,
+            debited_account_id: m.text("ram:PayerPartyDebtorFinancialAccount/ram:IBANID"),
+            creditor_institution: m
+                .get("ram:PayeeSpecifiedCreditorFinancialInstitution")
+                .is_some(),
+            debtor_institution: m
+                .get("ram:PayerSpecifiedDebtorFinancialInstitution")
+                .is_some(),
+        });
         if let Some(account) = m.get("ram:PayeePartyCreditorFinancialAccount") {
             pi.credit_transfers.push(CreditTransfer {
                 account_id: account

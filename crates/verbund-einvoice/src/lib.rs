@@ -1,7 +1,8 @@
 //! `verbund-einvoice` owns the German e-invoice formats for Verbund: it classifies an incoming
 //! document, selects the XRechnung 3.0.2 validation scenario exactly as the official KoSIT
 //! configuration does, and parses UBL 2.1 Invoice/`CreditNote` and UN/CEFACT CII D16B into one
-//! typed EN 16931 model ([`Invoice`]). Rule validation and rendering will live here too.
+//! typed EN 16931 model ([`Invoice`]), and validates it against the XRechnung rules
+//! ([`validate`], [`Report`]) without a JVM or XSLT. Rendering will live here too.
 //!
 //! The crate is pure: bytes in, values out. It must not do I/O (no files, network, database,
 //! clock or environment), must not start a JVM or XSLT processor, and must not depend on the
@@ -28,8 +29,11 @@ mod lexical;
 mod limits;
 mod mapping;
 pub mod model;
+mod report;
+pub mod rules;
 mod scenario;
 mod ubl;
+mod validate;
 mod xml;
 
 pub use date::Date;
@@ -37,7 +41,11 @@ pub use document::{Classification, ParsedInvoice, classify, invoice_parse};
 pub use error::EinvoiceError;
 pub use limits::{LimitKind, Limits};
 pub use model::Invoice;
+pub use report::{Finding, Report, Verdict};
 pub use scenario::{
     CII_NS, Level, Profile, SCENARIOS, Scenario, Syntax, UBL_CREDIT_NOTE_NS, UBL_INVOICE_NS,
     scenario_select,
+};
+pub use validate::{
+    ENCODING, INTERNAL, INVALID_VALUE, LIMIT, NO_SCENARIO, NOT_INVOICE, NOT_XML, UNSAFE, validate,
 };

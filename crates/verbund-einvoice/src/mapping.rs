@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use crate::date::Date;
 use crate::error::EinvoiceError;
 use crate::lexical;
-use crate::model::{Identifier, Invoice, Quantity};
+use crate::model::{CurrencyAmount, Identifier, Invoice, Quantity};
 use crate::xml::fragment::Element;
 
 /// What a syntax mapping produced from a well-formed document.
@@ -130,15 +130,19 @@ pub(crate) fn identifier(element: Option<Element<'_, '_>>) -> Option<Identifier>
 /// any other is BT-110. The first one for each wins; a surplus one is a rule finding, not a
 /// parse error.
 pub(crate) fn assign_vat_totals(invoice: &mut Invoice, amounts: Vec<(Decimal, Option<String>)>) {
-    for (amount, currency) in amounts {
+    for (amount, currency) in &amounts {
         let accounting = currency.is_some()
-            && currency == invoice.vat_accounting_currency_code
-            && currency != invoice.currency_code;
+            && *currency == invoice.vat_accounting_currency_code
+            && *currency != invoice.currency_code;
         let slot = if accounting {
             &mut invoice.totals.vat_total_accounting_currency
         } else {
             &mut invoice.totals.vat_total
         };
-        slot.get_or_insert(amount);
+        slot.get_or_insert(*amount);
     }
+    invoice.vat_total_amounts = amounts
+        .into_iter()
+        .map(|(value, currency)| CurrencyAmount { value, currency })
+        .collect();
 }

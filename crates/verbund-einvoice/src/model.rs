@@ -19,8 +19,9 @@ pub use party::{
     Buyer, Contact, Delivery, ElectronicAddress, Payee, PostalAddress, Seller, TaxRepresentative,
 };
 pub use settlement::{
-    AllowanceCharge, Attachment, BinaryObject, CreditTransfer, DirectDebit, DocumentTotals,
-    PaymentCard, PaymentInstructions, ThirdPartyPayment, VatBreakdown,
+    AllowanceCharge, Attachment, BinaryObject, CreditTransfer, CurrencyAmount, DirectDebit,
+    DocumentTotals, PaymentCard, PaymentInstructions, PaymentMeans, ThirdPartyPayment,
+    VatBreakdown,
 };
 
 use crate::date::Date;
@@ -147,6 +148,11 @@ pub struct Invoice {
     pub charges: Vec<AllowanceCharge>,
     /// BG-22 DOCUMENT TOTALS.
     pub totals: DocumentTotals,
+    /// Every invoice total VAT amount as written (`cac:TaxTotal/cbc:TaxAmount` in UBL,
+    /// `ram:TaxTotalAmount` in CII) with its `currencyID`, in document order. BT-110 and BT-111
+    /// in [`DocumentTotals`] are picked from these; rules such as BR-CO-15 and BR-53 count
+    /// them by currency.
+    pub vat_total_amounts: Vec<CurrencyAmount>,
     /// BG-23 VAT BREAKDOWN (1..n in EN 16931).
     pub vat_breakdown: Vec<VatBreakdown>,
     /// BG-24 ADDITIONAL SUPPORTING DOCUMENTS.

@@ -10,7 +10,8 @@ use crate::limits::{LimitKind, Limits};
 use crate::mapping::{Mapped, Values, assign_vat_totals, identifier};
 use crate::model::{
     AllowanceCharge, Attachment, BinaryObject, CreditTransfer, DirectDebit, Invoice, Note,
-    PaymentCard, PaymentInstructions, Period, PrecedingInvoice, ThirdPartyPayment, VatBreakdown,
+    PaymentCard, PaymentInstructions, PaymentMeans, Period, PrecedingInvoice, ThirdPartyPayment,
+    VatBreakdown,
 };
 use crate::xml::Ns;
 use crate::xml::fragment::{Element, Fragment};
@@ -313,6 +314,17 @@ fn payment_means(v: &mut Values, inv: &mut Invoice, e: Element<'_, '_>) {
             .map(str::to_owned);
         pi.remittance_information = e.text("cbc:PaymentID");
     }
+    let mandate = e.get("cac:PaymentMandate");
+    pi.means.push(PaymentMeans {
+        code: e.text("cbc:PaymentMeansCode"),
+        credit_transfer: e.get("cac:PayeeFinancialAccount").is_some(),
+        account_id: e.text("cac:PayeeFinancialAccount/cbc:ID"),
+        card: e.get("cac:CardAccount").is_some(),
+        mandate: mandate.is_some(),
+        debited_account_id: mandate.and_then(|m| m.text("cac:PayerFinancialAccount/cbc:ID")),
+        creditor_institution: false,
+        debtor_institution: false,
+    });
     for account in e.all("cac:PayeeFinancialAccount") {
         pi.credit_transfers.push(CreditTransfer {
             account_id: account.text("cbc:ID"),

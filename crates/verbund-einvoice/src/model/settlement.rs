@@ -33,6 +33,35 @@ pub struct DirectDebit {
     pub debited_account_id: Option<String>,
 }
 
+/// One payment means element as written (UBL `cac:PaymentMeans`, CII
+/// `ram:SpecifiedTradeSettlementPaymentMeans`). EN 16931 has a single BG-16, but the syntaxes
+/// repeat this element and several rules (BR-50, BR-61, BR-DE-23 … -25, -31) test each one.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each flag records whether one independent XML element was present"
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PaymentMeans {
+    /// BT-81 of this element, as written.
+    pub code: Option<String>,
+    /// A credit transfer account element is present (UBL `cac:PayeeFinancialAccount`, CII
+    /// `ram:PayeePartyCreditorFinancialAccount`).
+    pub credit_transfer: bool,
+    /// BT-84 of that account (UBL `cbc:ID`, CII `ram:IBANID` or `ram:ProprietaryID`).
+    pub account_id: Option<String>,
+    /// A payment card element is present (BG-18).
+    pub card: bool,
+    /// UBL only: a `cac:PaymentMandate` is present (BG-19).
+    pub mandate: bool,
+    /// BT-91 in this element (UBL `cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID`, CII
+    /// `ram:PayerPartyDebtorFinancialAccount/ram:IBANID`).
+    pub debited_account_id: Option<String>,
+    /// CII only: `ram:PayeeSpecifiedCreditorFinancialInstitution` is present.
+    pub creditor_institution: bool,
+    /// CII only: `ram:PayerSpecifiedDebtorFinancialInstitution` is present.
+    pub debtor_institution: bool,
+}
+
 /// BG-16 PAYMENT INSTRUCTIONS.
 ///
 /// UBL and CII allow the payment means to repeat (one per account); EN 16931 has one BG-16 with
@@ -51,6 +80,8 @@ pub struct PaymentInstructions {
     pub card: Option<PaymentCard>,
     /// BG-19 DIRECT DEBIT.
     pub direct_debit: Option<DirectDebit>,
+    /// Every payment means element in document order, for the rules that test each one.
+    pub means: Vec<PaymentMeans>,
 }
 
 /// BG-20 DOCUMENT LEVEL ALLOWANCES or BG-21 DOCUMENT LEVEL CHARGES; the list it sits in on
@@ -71,6 +102,15 @@ pub struct AllowanceCharge {
     pub reason: Option<String>,
     /// BT-98 / BT-105 reason code (UNTDID 5189 allowances, 7161 charges).
     pub reason_code: Option<String>,
+}
+
+/// An amount with the `currencyID` it was written with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CurrencyAmount {
+    /// The amount.
+    pub value: Decimal,
+    /// Its `currencyID` attribute, if given.
+    pub currency: Option<String>,
 }
 
 /// BG-22 DOCUMENT TOTALS.

@@ -1,0 +1,79 @@
+//! What `validate` answers for documents that never reach the rules: each outcome is one
+//! error finding with our own id, and the verdict is reject, never accept.
+
+use verbund_einvoice::{
+    LIMIT, Level, Limits, NO_SCENARIO, NOT_INVOICE, NOT_XML, Report, Syntax, UNSAFE, Verdict,
+    validate,
+};
+
+fn only_finding(report: &Report) -> (&str, Level) {
+    assert_eq!(report.findings.len(), 1, "{report:?}");
+    (report.findings[0].id.as_ref(), report.findings[0].level)
+}
+
+#[test]
+fn classification_outcomes_reject_with_our_ids() {
+    let limits = Limits::default();
+    let cases: [(&[u8], &str); 5] = [
+        (b"", NOT_XML),
+        (b"<a><b></a>", NOT_XML),
+        (b"<html/>", NOT_INVOICE),
+        (b"<!DOCTYPE x [<!ENTITY e 'x'>]><x>&e;</x>", UNSAFE),
+        (
+            b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2' \
+              xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'>\
+              <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_2.3</cbc:CustomizationID></Invoice>",
+            NO_SCENARIO,
+        ),
+    ];
+    for (input, id) in cases {
+        let report = validate(input, &limits);
+        assert_eq!(report.verdict, Verdict::Reject, "{id}");
+        assert_eq!(only_finding(&report), (id, Level::Error));
+        assert!(report.scenario.is_none());
+    }
+}
+
+#[test]
+fn no_scenario_names_the_specification_id_found() {
+    let input = b"<rsm:CrossIndustryInvoice xmlns:rsm='urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100'/>";
+    let report = validate(input, &Limits::default());
+    assert_eq!(report.syntax, Some(Syntax::Cii));
+    assert_eq!(only_finding(&report).0, NO_SCENARIO);
+    assert!(
+        report.findings[0]
+            .message
+            .contains("kein passendes Prüfszenario")
+    );
+}
+
+#[test]
+fn a_limit_is_a_refusal_not_an_accept() {
+    let limits = Limits {
+        input_bytes_max: 4,
+        ..Limits::default()
+    };
+    let report = validate(b"<html/>", &limits);
+    assert_eq!(report.verdict, Verdict::Reject);
+    assert_eq!(only_finding(&report).0, LIMIT);
+}
+
+#[test]
+fn a_minimal_xrechnung_is_judged_by_the_rules() {
+    let input = b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2' \
+        xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'>\
+        <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0</cbc:CustomizationID></Invoice>";
+    let report = validate(input, &Limits::default());
+    assert_eq!(report.verdict, Verdict::Reject);
+    assert!(report.scenario.is_some());
+    let errors: Vec<&str> = report.error_ids().collect();
+    for id in ["BR-02", "BR-16", "BR-DE-1", "BR-DE-15"] {
+        assert!(errors.contains(&id), "{id} missing in {errors:?}");
+    }
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.location.starts_with("/Invoice"))
+    );
+}
