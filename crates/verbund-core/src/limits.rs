@@ -24,6 +24,9 @@ pub struct Limits {
     pub session_absolute_seconds: i64,
     /// Longest blob key, in bytes.
     pub blob_key_bytes_max: usize,
+    /// Database connections per process. Few suffice: on PostgreSQL every connection is a
+    /// server process, and more connections than cores only add context switches.
+    pub database_connections_max: u32,
 }
 
 impl Default for Limits {
@@ -39,6 +42,7 @@ impl Default for Limits {
             session_idle_seconds: 30 * 60,
             session_absolute_seconds: 10 * 60 * 60,
             blob_key_bytes_max: 512,
+            database_connections_max: 8,
         }
     }
 }

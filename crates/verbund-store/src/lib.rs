@@ -77,7 +77,7 @@ impl Store {
             return Err(StoreError::UnsupportedUrl);
         };
         let options = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .max_connections(limits.database_connections_max.max(1))
             .acquire_timeout(Duration::from_secs(10));
         let options = if backend == Backend::Sqlite {
             options.after_connect(|conn, _meta| {

@@ -219,6 +219,17 @@ pub static FIELDS: &[Field] = &[
         },
     },
     Field {
+        key: "database_connections_max",
+        doc: "Database connections per process (on PostgreSQL each is a server process).",
+        default: "8",
+        secret: false,
+        apply: |c, v| {
+            c.limits.database_connections_max =
+                u32::try_from(positive(v)?).map_err(|e| e.to_string())?;
+            Ok(())
+        },
+    },
+    Field {
         key: "page_size_max",
         doc: "Largest page a list endpoint returns.",
         default: "200",
