@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -31,7 +32,11 @@ fn skip(reason: &str) {
         !in_ci(),
         "CI=true but the browser suite cannot run: {reason}"
     );
-    eprintln!("skipped: browser end-to-end tests ({reason})");
+    // Written to the real stderr, not the captured one, so a passing run still shows it.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: browser end-to-end tests ({reason})"
+    );
 }
 
 /// Installs the pinned npm packages (package-lock.json) once.
