@@ -36,14 +36,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "CII 20160230 is a parse error; the reference only checks the YYYYMMDD shape",
     ),
     (
-        "cii-br-08-no-seller-address",
-        "CII BR-09 is asserted on the party, so a missing address also misses the country code",
-    ),
-    (
-        "cii-br-10-no-buyer-address",
-        "CII BR-11 is asserted on the party, so a missing address also misses the country code",
-    ),
-    (
         "cii-br-ag-swap-zero-rate",
         "BR-AG-05 false positive on CII when the category is swapped to M with rate 0",
     ),

@@ -53,11 +53,25 @@ fn country_in(address: Option<&PostalAddress>, at: Where, o: &mut Vec<Where>) {
         o.push(at);
     }
 }
+/// BR-09/BR-11: UBL asserts the country code on the address element (no address, no finding);
+/// CII asserts it on the document, so there a missing address also misses the country code.
+fn party_country(i: &Input<'_>, address: Option<&PostalAddress>, at: Where, o: &mut Vec<Where>) {
+    if i.syntax == crate::Syntax::Cii {
+        root_if(o, address.is_some_and(|a| filled(a.country_code.as_ref())));
+    } else {
+        country_in(address, at, o);
+    }
+}
 pub fn br_09(i: &Input<'_>, o: &mut Vec<Where>) {
-    country_in(i.invoice.seller.address.as_ref(), Where::SellerAddress, o);
+    party_country(
+        i,
+        i.invoice.seller.address.as_ref(),
+        Where::SellerAddress,
+        o,
+    );
 }
 pub fn br_11(i: &Input<'_>, o: &mut Vec<Where>) {
-    country_in(i.invoice.buyer.address.as_ref(), Where::BuyerAddress, o);
+    party_country(i, i.invoice.buyer.address.as_ref(), Where::BuyerAddress, o);
 }
 pub fn br_20(i: &Input<'_>, o: &mut Vec<Where>) {
     let address = i
