@@ -35,10 +35,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "cii-accept-date-invalid-day",
         "CII 20160230 is a parse error; the reference only checks the YYYYMMDD shape",
     ),
-    (
-        "cii-br-ag-swap-zero-rate",
-        "BR-AG-05 false positive on CII when the category is swapped to M with rate 0",
-    ),
 ];
 
 fn verdict_name(v: Verdict) -> &'static str {

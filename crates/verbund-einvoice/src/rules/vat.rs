@@ -105,7 +105,10 @@ fn rate_ok(i: &Input<'_>, category: &Category, rate: Option<Decimal>) -> bool {
         (_, None) => false,
         (Rate::Positive, Some(r)) => r > Decimal::ZERO,
         (Rate::Zero, Some(r)) => r.is_zero(),
-        (Rate::NonNegative, Some(r)) if i.syntax == Syntax::Cii => r > Decimal::ZERO,
+        // CII tests IGIC (L) with `> 0` but IPSI (M) with `>= 0`, as UBL does for both.
+        (Rate::NonNegative, Some(r)) if i.syntax == Syntax::Cii && category.code == "L" => {
+            r > Decimal::ZERO
+        }
         (Rate::NonNegative, Some(r)) => r >= Decimal::ZERO,
     }
 }
