@@ -1,8 +1,9 @@
-//! Any bytes: classification must return, never panic, and stay within the limits.
+//! Any bytes: classification and validation must return, never panic, and stay within the
+//! limits; a report is never `accept` with an error finding.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use verbund_einvoice::{Limits, classify};
+use verbund_einvoice::{Level, Limits, Verdict, classify, validate};
 
 fuzz_target!(|data: &[u8]| {
     // Small limits keep each run fast, so the fuzzer explores structure rather than size.
@@ -13,4 +14,8 @@ fuzz_target!(|data: &[u8]| {
         ..Limits::default()
     };
     let _ = classify(data, &limits);
+    let report = validate(data, &limits);
+    if report.verdict == Verdict::Accept {
+        assert!(report.findings.iter().all(|f| f.level != Level::Error));
+    }
 });
