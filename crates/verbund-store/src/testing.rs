@@ -162,3 +162,23 @@ pub fn say_skipped(what: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "skipped: {what}");
 }
+
+/// The migration version [`pretend_newer_binary_migrated`] records.
+pub const FUTURE_MIGRATION: i64 = 99_990_001;
+
+/// Records a migration this binary does not know, as if a newer Verbund had migrated the
+/// database (for the refuse-newer-schema tests).
+pub async fn pretend_newer_binary_migrated(store: &Store) {
+    let checksum = match store.backend() {
+        crate::Backend::Sqlite => "X'00'",
+        crate::Backend::Postgres => "'\\x00'::bytea",
+    };
+    testing_sql(
+        store,
+        &format!(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
+             execution_time) VALUES ({FUTURE_MIGRATION}, 'from the future', TRUE, {checksum}, 0)"
+        ),
+    )
+    .await;
+}

@@ -55,30 +55,15 @@ fn new_user(name: &str, roles: &[Role]) -> NewUser {
 async fn migrations_are_idempotent_and_refuse_newer_schemas() {
     for db in test_stores().await {
         ok(db.store.migrate().await, "second migrate");
-        sqlx_insert_future_migration(&db.store).await;
+        verbund_store::testing::pretend_newer_binary_migrated(&db.store).await;
         match db.store.migrate().await {
             Err(StoreError::SchemaTooNew {
-                found: 99_990_001, ..
+                found: verbund_store::testing::FUTURE_MIGRATION,
+                ..
             }) => {}
             other => panic!("{}: expected SchemaTooNew, got {other:?}", db.label),
         }
     }
-}
-
-async fn sqlx_insert_future_migration(store: &Store) {
-    // Simulates a newer binary having migrated this database.
-    let checksum = match store.backend() {
-        verbund_store::Backend::Sqlite => "X'00'",
-        verbund_store::Backend::Postgres => "'\\x00'::bytea",
-    };
-    verbund_store::testing::testing_sql(
-        store,
-        &format!(
-            "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
-             execution_time) VALUES (99990001, 'from the future', TRUE, {checksum}, 0)"
-        ),
-    )
-    .await;
 }
 
 #[tokio::test]

@@ -305,13 +305,7 @@ async fn the_server_refuses_a_database_from_a_newer_version() {
         )
         .await
         .unwrap();
-        let checksum = match store.backend() {
-            verbund_store::Backend::Sqlite => "X'00'",
-            verbund_store::Backend::Postgres => "'\\x00'::bytea",
-        };
-        verbund_store::testing::testing_sql(&store, &format!(
-            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-             VALUES (99990001, 'future', TRUE, {checksum}, 0)")).await;
+        verbund_store::testing::pretend_newer_binary_migrated(&store).await;
         let out = cli(
             dir.path(),
             Some(&url),
