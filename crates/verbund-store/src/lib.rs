@@ -17,6 +17,7 @@ pub mod blobs;
 mod error;
 mod records;
 mod tenant;
+mod token_cache;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,12 +49,24 @@ pub struct Context {
 }
 
 /// A handle to the database. Cheap to clone; all clones share one connection pool.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
     clock: Arc<dyn Clock>,
     limits: Arc<Limits>,
+    /// Kept for the revocation listener; holds the password, so never printed.
+    database_url: Arc<str>,
+    tokens: Arc<token_cache::TokenCache>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -102,6 +115,8 @@ impl Store {
             backend,
             clock,
             limits: Arc::new(limits),
+            database_url: database_url.into(),
+            tokens: Arc::default(),
         })
     }
 
@@ -172,6 +187,23 @@ impl Store {
         auth::AuthStore::new(self)
     }
 
+    /// Turns on the cache of verified API tokens (PostgreSQL only; a no-op on SQLite), kept in
+    /// sync with revocations in every process through `LISTEN`/`NOTIFY`. Call it once in a
+    /// long-running process (the server); must run inside a Tokio runtime. Returns after the
+    /// first attempt to listen; if that failed the cache stays off and keeps retrying.
+    pub async fn token_cache_start(&self) {
+        if self.backend == Backend::Postgres {
+            token_cache::listen(self.tokens.clone(), self.database_url.to_string()).await;
+        }
+    }
+
+    /// Whether verified API tokens are served from memory right now (see
+    /// [`Store::token_cache_start`]).
+    #[must_use]
+    pub fn token_cache_active(&self) -> bool {
+        self.tokens.active()
+    }
+
     /// Checks that the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -185,6 +217,10 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub(crate) fn token_cache(&self) -> &token_cache::TokenCache {
+        &self.tokens
     }
 }
 

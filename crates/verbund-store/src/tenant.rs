@@ -5,7 +5,7 @@ use verbund_core::{AuthorityId, Password, Role, Timestamp, TokenId, UserId, User
 use crate::audit::Change;
 use crate::auth::{hash_password, new_token_secret, token_hash};
 use crate::records::parse_col;
-use crate::{ApiToken, AuditEntry, Authority, Context, Page, Store, StoreError, User};
+use crate::{ApiToken, AuditEntry, Authority, Backend, Context, Page, Store, StoreError, User};
 
 /// Access to one authority's data. Obtained from [`Store::tenant`]; every statement binds
 /// the authority id, so nothing outside the authority can be read or written through it.
@@ -264,7 +264,16 @@ impl<'a> TenantStore<'a> {
                 &serde_json::json!({}),
             )
             .await?;
-        change.commit().await
+        if self.store.backend() == Backend::Postgres {
+            // Delivered to every listening process when (and only if) this commits.
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(crate::token_cache::CHANNEL)
+                .execute(change.conn())
+                .await?;
+        }
+        change.commit().await?;
+        self.store.token_cache().clear();
+        Ok(())
     }
 
     /// The audit chain, newest first, keyset-paginated by sequence number.

@@ -79,6 +79,8 @@ async fn open(
         .migrate()
         .await
         .unwrap_or_else(|e| panic!("{label}: migrate: {e}"));
+    // As in the server: on PostgreSQL, every test also exercises the token cache.
+    store.token_cache_start().await;
     TestDb {
         store,
         label,

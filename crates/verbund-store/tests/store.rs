@@ -183,6 +183,126 @@ async fn tenant_handles_never_see_other_authorities() {
     }
 }
 
+/// The token cache (PostgreSQL): a second process revokes, the first stops accepting the token
+/// without waiting for the cache entry to expire (the fixed clock never expires it).
+#[tokio::test]
+async fn a_revocation_in_another_process_reaches_the_token_cache() {
+    for db in test_stores_with(true, Limits::default()).await {
+        if db.label != "postgres" {
+            assert!(!db.store.token_cache_active(), "SQLite has no token cache");
+            continue;
+        }
+        let a = &db.store;
+        assert!(a.token_cache_active(), "listener connected at start");
+        let other = second_process(&db.url).await;
+        let (authority, t, secret) = cached_token(a).await;
+        ok(
+            other.tenant(&authority).token_revoke(&ctx(), t.id).await,
+            "revoke elsewhere",
+        );
+        assert!(
+            eventually_rejected(a, &secret).await,
+            "the revocation never reached the other process's cache"
+        );
+    }
+}
+
+/// Notifications sent while the listener is disconnected are lost; the cache must not trust
+/// what it held before the reconnect.
+#[tokio::test]
+async fn the_token_cache_forgets_everything_when_its_listener_reconnects() {
+    use sqlx::Connection as _;
+    for db in test_stores_with(true, Limits::default()).await {
+        if db.label != "postgres" {
+            continue;
+        }
+        let a = &db.store;
+        let (_, t, secret) = cached_token(a).await;
+        // A revocation whose notification is lost: the cache still serves the token.
+        let mut admin = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+        sqlx::query("UPDATE api_tokens SET revoked_at = 1 WHERE id = $1")
+            .bind(t.id.to_string())
+            .execute(&mut admin)
+            .await
+            .expect("revoke without notification");
+        assert!(ok(a.auth().token_principal(&secret).await, "stale").is_some());
+        // Cut the listener; once it is back, nothing cached before may be served.
+        let old = listener_pids(&mut admin).await;
+        assert_eq!(old.len(), 1, "one listener: {old:?}");
+        sqlx::query("SELECT pg_terminate_backend($1)")
+            .bind(old[0])
+            .execute(&mut admin)
+            .await
+            .expect("terminate");
+        let mut back = false;
+        for _ in 0..100 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let now = listener_pids(&mut admin).await;
+            if now.len() == 1 && now != old && a.token_cache_active() {
+                back = true;
+                break;
+            }
+        }
+        assert!(back, "the listener did not reconnect within 5 s");
+        assert_eq!(
+            ok(a.auth().token_principal(&secret).await, "after reconnect"),
+            None,
+            "a cached token survived the listener's reconnect"
+        );
+    }
+}
+
+/// The server processes of the test database listening for token revocations.
+async fn listener_pids(conn: &mut sqlx::PgConnection) -> Vec<i32> {
+    sqlx::query_scalar(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+         AND query LIKE 'LISTEN %' ORDER BY pid",
+    )
+    .fetch_all(conn)
+    .await
+    .expect("pg_stat_activity")
+}
+
+/// A clerk token of a new authority, resolved once so that the cache holds it.
+async fn cached_token(store: &Store) -> (AuthorityId, verbund_store::ApiToken, String) {
+    let authority = authority(store, "sn-sid", "14").await;
+    let (token, secret) = ok(
+        store
+            .tenant(&authority)
+            .token_create(&ctx(), "ci", Role::Clerk, None)
+            .await,
+        "create",
+    );
+    assert!(ok(store.auth().token_principal(&secret).await, "cache it").is_some());
+    (authority, token, secret)
+}
+
+async fn second_process(url: &str) -> Store {
+    let store = ok(
+        Store::connect(
+            url,
+            std::sync::Arc::new(verbund_core::SystemClock),
+            Limits::default(),
+        )
+        .await,
+        "connect",
+    );
+    store.token_cache_start().await;
+    store
+}
+
+/// Polls for up to five seconds until the token is refused.
+async fn eventually_rejected(store: &Store, secret: &str) -> bool {
+    for _ in 0..100 {
+        // Errors are expected while the pool replaces connections that were cut.
+        if let Ok(None) = store.auth().token_principal(secret).await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
 #[tokio::test]
 async fn tokens_resolve_until_revoked_or_expired() {
     for db in test_stores_with(true, Limits::default()).await {

@@ -31,6 +31,7 @@ pub fn init_logging(config: &Config) {
 /// `shutdown_grace_seconds`).
 pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
     let blobs = BlobStore::open(&config.blob_location()).context("cannot open the blob store")?;
+    store.token_cache_start().await;
     let state = WebState::new(
         store.clone(),
         blobs,
