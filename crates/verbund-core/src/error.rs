@@ -48,6 +48,9 @@ pub enum ErrorCode {
     CsrfFailed,
     /// `VB-0011` The method is not allowed on this resource.
     MethodNotAllowed,
+    /// `VB-0012` The object's state does not allow this step (e.g. paying an unapproved
+    /// invoice).
+    InvalidState,
     /// `VB-0500` An internal error; the request id identifies it in the logs.
     Internal,
     /// `VB-0503` The service is not ready (database unreachable).
@@ -56,7 +59,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         Self::MalformedBody,
         Self::BodyTooLarge,
         Self::InvalidParameter,
@@ -68,6 +71,7 @@ impl ErrorCode {
         Self::UnsupportedMediaType,
         Self::CsrfFailed,
         Self::MethodNotAllowed,
+        Self::InvalidState,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -87,6 +91,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => "VB-0009",
             Self::CsrfFailed => "VB-0010",
             Self::MethodNotAllowed => "VB-0011",
+            Self::InvalidState => "VB-0012",
             Self::Internal => "VB-0500",
             Self::Unavailable => "VB-0503",
         }
@@ -101,7 +106,7 @@ impl ErrorCode {
             Self::Forbidden | Self::CsrfFailed => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::Conflict => 409,
+            Self::Conflict | Self::InvalidState => 409,
             Self::BodyTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::RateLimited => 429,
@@ -125,6 +130,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => "Nicht unterstütztes Format",
             Self::CsrfFailed => "Formular abgelaufen",
             Self::MethodNotAllowed => "Methode nicht erlaubt",
+            Self::InvalidState => "Schritt nicht möglich",
             Self::Internal => "Interner Fehler",
             Self::Unavailable => "Dienst nicht bereit",
         }

@@ -7,6 +7,7 @@ mod clock;
 mod error;
 mod government;
 mod ids;
+mod leitweg;
 mod limits;
 mod role;
 
@@ -14,5 +15,6 @@ pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use error::{CoreError, ErrorCode};
 pub use government::{GOVERNMENTS, Government, GovernmentKey, GovernmentLevel};
 pub use ids::{AuthorityId, Password, RequestId, TokenId, UserId, Username};
+pub use leitweg::{LeitwegId, LeitwegProblem};
 pub use limits::Limits;
 pub use role::{AuthorityKind, Role};

@@ -10,6 +10,8 @@ pub struct Limits {
     pub page_size_max: u32,
     /// Page size when the caller gives none.
     pub page_size_default: u32,
+    /// Largest accepted e-invoice (API body or upload), in bytes.
+    pub einvoice_bytes_max: usize,
     /// Failed logins for one username before it is locked.
     pub login_failures_max: u32,
     /// How long a locked username stays locked, in seconds.
@@ -33,6 +35,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             body_bytes_max: 1024 * 1024,
+            einvoice_bytes_max: 64 * 1024 * 1024,
             page_size_max: 200,
             page_size_default: 50,
             login_failures_max: 5,

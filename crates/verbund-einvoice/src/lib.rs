@@ -25,6 +25,7 @@ mod cii;
 mod date;
 mod document;
 mod error;
+pub mod intake;
 mod lexical;
 mod limits;
 mod mapping;

@@ -2,7 +2,7 @@
 //! and finding accounts by login name. Only node operators, the CLI and the demo loader
 //! reach this module; tenant work goes through [`crate::TenantStore`].
 
-use verbund_core::{AuthorityId, GovernmentKey, Password, UserId, Username};
+use verbund_core::{AuthorityId, GovernmentKey, LeitwegId, Password, UserId, Username};
 
 use crate::audit::Change;
 use crate::auth::hash_password;
@@ -53,6 +53,26 @@ impl<'a> AdminStore<'a> {
         self.store.tenant(id).authority().await
     }
 
+    /// The authority that receives e-invoices addressed to this Leitweg-ID, if any on this
+    /// node (Leitweg-IDs are unique across authorities).
+    pub async fn authority_by_leitweg(
+        &self,
+        leitweg_id: &LeitwegId,
+    ) -> Result<Option<AuthorityId>, StoreError> {
+        let id: Option<String> =
+            sqlx::query_scalar("SELECT id FROM authorities WHERE leitweg_id = $1")
+                .bind(leitweg_id.as_str())
+                .fetch_optional(self.store.pool())
+                .await?;
+        id.map(|id| {
+            AuthorityId::new(&id).map_err(|e| StoreError::Corrupt {
+                column: "id",
+                reason: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
     /// Creates an authority and starts its audit chain with the creation.
     pub async fn authority_create(
         &self,
@@ -74,7 +94,7 @@ impl<'a> AdminStore<'a> {
         .bind(&new.postal_code)
         .bind(&new.city)
         .bind(&new.email)
-        .bind(&new.leitweg_id)
+        .bind(new.leitweg_id.as_ref().map(LeitwegId::as_str))
         .bind(&new.ags)
         .bind(now.0)
         .execute(&mut *tx)

@@ -27,6 +27,9 @@ pub enum StoreError {
     /// A unique constraint: the object already exists.
     #[error("{0} already exists")]
     Conflict(&'static str),
+    /// A workflow step that the object's state does not allow; the text is German and says why.
+    #[error("{0}")]
+    InvalidTransition(&'static str),
     /// A stored value failed to parse back (the database was edited by hand or is corrupt).
     #[error("corrupt stored value in {column}: {reason}")]
     Corrupt {

@@ -5,7 +5,8 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use verbund_core::{
-    AuthorityId, AuthorityKind, GovernmentKey, Role, Timestamp, TokenId, UserId, Username,
+    AuthorityId, AuthorityKind, GovernmentKey, LeitwegId, Role, Timestamp, TokenId, UserId,
+    Username,
 };
 
 use crate::StoreError;
@@ -78,7 +79,7 @@ pub struct NewAuthority {
     /// Contact e-mail address.
     pub email: Option<String>,
     /// Leitweg-ID for e-invoices addressed to it.
-    pub leitweg_id: Option<String>,
+    pub leitweg_id: Option<LeitwegId>,
     /// Amtlicher Gemeindeschlüssel, for municipalities.
     pub ags: Option<String>,
 }

@@ -46,6 +46,10 @@ impl<'a> TenantStore<'a> {
         Self { store, authority }
     }
 
+    pub(crate) fn store(&self) -> &'a Store {
+        self.store
+    }
+
     /// The authority this handle is scoped to.
     #[must_use]
     pub fn authority_id(&self) -> &AuthorityId {
@@ -300,6 +304,26 @@ impl<'a> TenantStore<'a> {
         Ok(Page::from_overfetch(entries, limit, |e| e.seq.to_string()))
     }
 
+    /// The audit trail of one object in this authority, oldest first: who did what to it.
+    pub async fn audit_trail(
+        &self,
+        object_type: &str,
+        object_id: &str,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM audit_log WHERE authority_id = $1 AND object_type = $2 \
+             AND object_id = $3 ORDER BY seq",
+            AuditEntry::COLUMNS
+        );
+        let rows = sqlx::query(&sql)
+            .bind(self.authority.as_str())
+            .bind(object_type)
+            .bind(object_id)
+            .fetch_all(self.store.pool())
+            .await?;
+        rows.iter().map(AuditEntry::from_row).collect()
+    }
+
     /// Records that a sensitive object was read.
     pub async fn record_read(
         &self,
@@ -307,9 +331,23 @@ impl<'a> TenantStore<'a> {
         object_type: &str,
         object_id: &str,
     ) -> Result<(), StoreError> {
+        self.record(ctx, "read", object_type, object_id, &serde_json::json!({}))
+            .await
+    }
+
+    /// Records an event that changes nothing stored here but belongs in this authority's
+    /// audit log (e.g. an e-invoice it received and routed to another authority).
+    pub async fn record(
+        &self,
+        ctx: &Context,
+        action: &str,
+        object_type: &str,
+        object_id: &str,
+        detail: &impl serde::Serialize,
+    ) -> Result<(), StoreError> {
         let mut change = self.change(ctx).await?;
         change
-            .record("read", object_type, object_id, &serde_json::json!({}))
+            .record(action, object_type, object_id, detail)
             .await?;
         change.commit().await
     }

@@ -112,6 +112,26 @@ pub fn ok<T>(r: Result<T, StoreError>, what: &str) -> T {
     r.unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
+/// The read-only `shared/` data directory beside the checkout (the first ancestor of
+/// `start` with a `shared/testdata` child). `None` after printing `skipped: …` when absent;
+/// panics instead when `CI=true`, because CI must never pass by skipping.
+#[must_use]
+pub fn shared_dir(start: &std::path::Path, test: &str) -> Option<std::path::PathBuf> {
+    let found = start
+        .ancestors()
+        .map(|dir| dir.join("shared"))
+        .find(|shared| shared.join("testdata").is_dir());
+    if found.is_none() {
+        let reason = "no ancestor of the crate directory has shared/testdata";
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{test}: {reason} (CI=true)"
+        );
+        say_skipped(&format!("{test}: {reason}"));
+    }
+    found
+}
+
 /// Runs raw SQL against a test database (to simulate tampering or a newer binary).
 pub async fn testing_sql(store: &Store, sql: &str) {
     sqlx::query(sql)

@@ -10,6 +10,7 @@
 
 pub mod api;
 mod extract;
+mod intake;
 mod middleware;
 mod ops;
 mod problem;
@@ -93,7 +94,7 @@ impl WebState {
 pub fn router(state: WebState) -> Router {
     let body_limit = state.store().limits().body_bytes_max;
     Router::new()
-        .merge(api::router())
+        .merge(api::router(state.store().limits().einvoice_bytes_max))
         .merge(ui::router())
         .merge(ops::router())
         .fallback(middleware::not_found)

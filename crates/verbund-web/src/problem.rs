@@ -80,6 +80,7 @@ impl From<StoreError> for ApiError {
                 Self::new(ErrorCode::Conflict, format!("{what} already exists"))
             }
             StoreError::InvalidBlobKey(why) => Self::new(ErrorCode::InvalidParameter, why),
+            StoreError::InvalidTransition(why) => Self::new(ErrorCode::InvalidState, why),
             other => {
                 tracing::error!(error = %other, "store error");
                 Self::new(

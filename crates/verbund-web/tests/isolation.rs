@@ -25,6 +25,12 @@ const API_PROBED: &[(&str, &str)] = &[
     ("post", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{id}"),
     ("get", "/api/v1/audit"),
+    ("post", "/api/v1/einvoices"),
+    ("get", "/api/v1/einvoices"),
+    ("get", "/api/v1/einvoices/{id}"),
+    ("get", "/api/v1/einvoices/{id}/original"),
+    ("post", "/api/v1/einvoices/{id}/actions"),
+    ("post", "/api/v1/einvoices/{id}/clarification"),
 ];
 
 /// The UI routes probed below.
@@ -187,6 +193,42 @@ async fn api_callers_of_one_authority_never_reach_another() {
             env.get("/api/v1/me", &tb).await.status,
             StatusCode::OK,
             "{label}: B's token was revoked by A"
+        );
+        // E-invoices: B's inbox is B's. (A document that is no invoice is stored, rejected.)
+        let posted = env.post_xml("/api/v1/einvoices", &tb, b"kein xml").await;
+        assert_eq!(posted.status, StatusCode::CREATED, "{label}");
+        let b_invoice = posted.json()["id"].as_str().unwrap().to_owned();
+        let listed = env.get("/api/v1/einvoices", &ta).await;
+        assert_eq!(listed.status, StatusCode::OK);
+        assert!(!listed.text().contains(&b_invoice), "{label}");
+        for path in [
+            format!("/api/v1/einvoices/{b_invoice}"),
+            format!("/api/v1/einvoices/{b_invoice}/original"),
+        ] {
+            env.get(&path, &ta).await.assert_problem(404, "VB-0006");
+        }
+        for (path, body) in [
+            ("actions", r#"{"action":"review"}"#),
+            ("clarification", r#"{"note":"erledigt"}"#),
+        ] {
+            env.api(
+                Method::POST,
+                &format!("/api/v1/einvoices/{b_invoice}/{path}"),
+                Some(&ta),
+                Some(body),
+            )
+            .await
+            .assert_problem(404, "VB-0006");
+        }
+        let a_posted = env
+            .post_xml("/api/v1/einvoices", &ta, b"auch kein xml")
+            .await;
+        assert_eq!(a_posted.json()["authority_id"], "sn-a");
+        assert!(
+            !env.get("/api/v1/einvoices", &tb)
+                .await
+                .text()
+                .contains(a_posted.json()["id"].as_str().unwrap())
         );
         // Audit.
         let audit = env.get("/api/v1/audit?limit=200", &ta).await.text();

@@ -219,6 +219,17 @@ pub static FIELDS: &[Field] = &[
         },
     },
     Field {
+        key: "einvoice_bytes_max",
+        doc: "Largest accepted e-invoice (API body or upload) in bytes.",
+        default: "67108864",
+        secret: false,
+        apply: |c, v| {
+            c.limits.einvoice_bytes_max =
+                usize::try_from(positive(v)?).map_err(|e| e.to_string())?;
+            Ok(())
+        },
+    },
+    Field {
         key: "database_connections_max",
         doc: "Database connections per process (on PostgreSQL each is a server process).",
         default: "8",

@@ -3,7 +3,7 @@
 //! people in every role. Loading is idempotent: what exists is left alone.
 
 use verbund_core::{
-    AuthorityId, AuthorityKind, GovernmentKey, Password, RequestId, Role, Username,
+    AuthorityId, AuthorityKind, GovernmentKey, LeitwegId, Password, RequestId, Role, Username,
 };
 use verbund_store::{Actor, Context, NewAuthority, NewUser, Store, StoreError};
 
@@ -90,7 +90,7 @@ static AUTHORITIES: &[DemoAuthority] = &[
     ),
     DemoAuthority {
         ags: Some("09464000"),
-        leitweg_id: Some("09464000-HOF01-12"),
+        leitweg_id: Some("09464000-HOF01-20"),
         ..authority(
             "by-stadt-hof",
             "09",
@@ -129,18 +129,21 @@ static AUTHORITIES: &[DemoAuthority] = &[
         "08056",
         "Zwickau",
     ),
-    authority(
-        "sn-hauptkasse",
-        "14",
-        CashOffice,
-        "Hauptkasse des Freistaates Sachsen",
-        "Stauffenbergallee 2",
-        "01099",
-        "Dresden",
-    ),
+    DemoAuthority {
+        leitweg_id: Some("14-HK001-19"),
+        ..authority(
+            "sn-hauptkasse",
+            "14",
+            CashOffice,
+            "Hauptkasse des Freistaates Sachsen",
+            "Stauffenbergallee 2",
+            "01099",
+            "Dresden",
+        )
+    },
     DemoAuthority {
         ags: Some("14523319"),
-        leitweg_id: Some("14523319-PL001-74"),
+        leitweg_id: Some("14523319-PL001-98"),
         ..authority(
             "sn-stadt-plauen",
             "14",
@@ -161,15 +164,18 @@ static AUTHORITIES: &[DemoAuthority] = &[
         "99084",
         "Erfurt",
     ),
-    authority(
-        "th-landeshauptkasse",
-        "16",
-        CashOffice,
-        "Landeshauptkasse Thüringen",
-        "Ludwig-Erhard-Ring 7",
-        "99099",
-        "Erfurt",
-    ),
+    DemoAuthority {
+        leitweg_id: Some("16-LHK001-89"),
+        ..authority(
+            "th-landeshauptkasse",
+            "16",
+            CashOffice,
+            "Landeshauptkasse Thüringen",
+            "Ludwig-Erhard-Ring 7",
+            "99099",
+            "Erfurt",
+        )
+    },
     DemoAuthority {
         ags: Some("16052000"),
         ..authority(
@@ -223,15 +229,18 @@ static AUTHORITIES: &[DemoAuthority] = &[
         "10557",
         "Berlin",
     ),
-    authority(
-        "bund-bmds",
-        "99",
-        Ministry,
-        "Bundesministerium für Digitales und Staatsmodernisierung",
-        "Alexanderstraße 3",
-        "10178",
-        "Berlin",
-    ),
+    DemoAuthority {
+        leitweg_id: Some("991-BMDS01-98"),
+        ..authority(
+            "bund-bmds",
+            "99",
+            Ministry,
+            "Bundesministerium für Digitales und Staatsmodernisierung",
+            "Alexanderstraße 3",
+            "10178",
+            "Berlin",
+        )
+    },
     authority(
         "bund-bundeskasse",
         "99",
@@ -346,7 +355,9 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
             postal_code: a.postal_code.to_owned(),
             city: a.city.to_owned(),
             email: None,
-            leitweg_id: a.leitweg_id.map(str::to_owned),
+            leitweg_id: a
+                .leitweg_id
+                .map(|l| LeitwegId::parse(l).expect("demo Leitweg-IDs are valid")),
             ags: a.ags.map(str::to_owned),
         };
         admin.authority_create(&ctx, &new).await?;

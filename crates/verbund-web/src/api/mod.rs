@@ -1,14 +1,17 @@
 //! The JSON API under `/api/v1`, and its OpenAPI 3.1 document generated from the handlers.
 
 mod directory;
+mod einvoices;
 mod tenant;
 
 use std::sync::LazyLock;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler as _;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::{delete, get};
+use axum::routing::{delete, get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
@@ -19,7 +22,7 @@ use crate::{ApiError, WebState};
 pub use directory::{AuthorityDto, GovernmentDto};
 
 /// The routes of the API.
-pub(crate) fn router() -> Router<WebState> {
+pub(crate) fn router(einvoice_bytes_max: usize) -> Router<WebState> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/governments", get(directory::government_list))
@@ -37,6 +40,26 @@ pub(crate) fn router() -> Router<WebState> {
         )
         .route("/api/v1/tokens/{id}", delete(tenant::token_revoke))
         .route("/api/v1/audit", get(tenant::audit_list))
+        .route(
+            "/api/v1/einvoices",
+            get(einvoices::einvoice_list).post(einvoices::einvoice_create.layer(
+                // Invoices are larger than JSON bodies; this route has its own limit.
+                DefaultBodyLimit::max(einvoice_bytes_max),
+            )),
+        )
+        .route("/api/v1/einvoices/{id}", get(einvoices::einvoice_get))
+        .route(
+            "/api/v1/einvoices/{id}/original",
+            get(einvoices::einvoice_original),
+        )
+        .route(
+            "/api/v1/einvoices/{id}/actions",
+            post(einvoices::einvoice_act),
+        )
+        .route(
+            "/api/v1/einvoices/{id}/clarification",
+            post(einvoices::einvoice_clarify),
+        )
 }
 
 /// The OpenAPI document.
@@ -45,7 +68,8 @@ pub(crate) fn router() -> Router<WebState> {
     info(
         title = "Verbund API",
         description = "API of a Verbund node: the directory of governments and authorities, \
-                       and each authority's users, service tokens and audit log. Every call \
+                       each authority's users, service tokens and audit log, and its \
+                       E-Rechnung inbox. Every call \
                        needs a bearer token (`verbund admin token create`); a token acts for \
                        one authority with one role and sees only that authority's data. \
                        Errors are RFC 9457 problem+json with a stable `code`.",
@@ -63,6 +87,12 @@ pub(crate) fn router() -> Router<WebState> {
         tenant::token_create,
         tenant::token_revoke,
         tenant::audit_list,
+        einvoices::einvoice_create,
+        einvoices::einvoice_list,
+        einvoices::einvoice_get,
+        einvoices::einvoice_original,
+        einvoices::einvoice_act,
+        einvoices::einvoice_clarify,
     ),
     components(schemas(crate::problem::Problem)),
     modifiers(&BearerAuth),
@@ -70,6 +100,7 @@ pub(crate) fn router() -> Router<WebState> {
     tags(
         (name = "directory", description = "Governments and authorities of the federation"),
         (name = "authority", description = "The calling authority's users, tokens and audit log"),
+        (name = "einvoice", description = "E-Rechnung: intake with KoSIT-equivalent validation, routing by Leitweg-ID, the inbox and its workflow"),
     )
 )]
 pub struct ApiDoc;

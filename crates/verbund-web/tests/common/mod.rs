@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-use verbund_core::{AuthorityId, AuthorityKind, Password, RequestId, Role, Username};
+use verbund_core::{AuthorityId, AuthorityKind, LeitwegId, Password, RequestId, Role, Username};
 use verbund_store::blobs::{BlobLocation, BlobStore};
 use verbund_store::testing::{TestDb, test_stores};
 use verbund_store::{Actor, Context, NewAuthority, NewUser, Store};
@@ -44,6 +44,10 @@ fn ctx() -> Context {
     }
 }
 
+/// The Leitweg-IDs that route e-invoices to `sn-a` and `by-b`.
+pub const A_LEITWEG_ID: &str = "14-A1-87";
+pub const B_LEITWEG_ID: &str = "09-B1-22";
+
 /// One seeded environment per available backend.
 pub async fn envs() -> Vec<Env> {
     let mut out = Vec::new();
@@ -56,9 +60,9 @@ pub async fn envs() -> Vec<Env> {
 async fn seed(db: TestDb) -> Env {
     let store = db.store.clone();
     let admin = store.admin();
-    for (id, gov, name) in [
-        ("sn-a", "14", "Sächsische Testbehörde"),
-        ("by-b", "09", "Bayerische Testbehörde"),
+    for (id, gov, name, leitweg) in [
+        ("sn-a", "14", "Sächsische Testbehörde", A_LEITWEG_ID),
+        ("by-b", "09", "Bayerische Testbehörde", B_LEITWEG_ID),
     ] {
         admin
             .authority_create(
@@ -72,7 +76,7 @@ async fn seed(db: TestDb) -> Env {
                     postal_code: "01097".into(),
                     city: "Dresden".into(),
                     email: None,
-                    leitweg_id: None,
+                    leitweg_id: Some(LeitwegId::parse(leitweg).unwrap()),
                     ags: None,
                 },
             )
@@ -221,6 +225,18 @@ impl Env {
             None => req.body(Body::empty()),
         };
         self.send(req.unwrap()).await
+    }
+
+    /// An API call that posts `body` as `application/xml`.
+    pub async fn post_xml(&self, uri: &str, token: &str, body: &[u8]) -> Res {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/xml")
+            .body(Body::from(body.to_vec()))
+            .unwrap();
+        self.send(req).await
     }
 
     pub async fn get(&self, uri: &str, token: &str) -> Res {

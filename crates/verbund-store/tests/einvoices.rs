@@ -1,0 +1,288 @@
+//! The E-Rechnung inbox on every backend: arrival with duplicate detection, the workflow,
+//! clarification, the audit trail, and that no other authority sees any of it.
+
+use verbund_core::{AuthorityId, AuthorityKind, GovernmentKey, LeitwegId, RequestId};
+use verbund_einvoice::intake::{Action, Status, Summary};
+use verbund_store::einvoices::{Channel, Filter, NewEinvoice};
+use verbund_store::testing::{ok, test_stores};
+use verbund_store::{Actor, Context, NewAuthority, Store, StoreError};
+
+fn ctx() -> Context {
+    Context {
+        actor: Actor::System("test"),
+        request_id: RequestId::internal("test"),
+    }
+}
+
+async fn authority(store: &Store, id: &str, leitweg: Option<&str>) -> AuthorityId {
+    let new = NewAuthority {
+        id: AuthorityId::new(id).unwrap(),
+        government_key: "14".parse::<GovernmentKey>().unwrap(),
+        kind: AuthorityKind::CashOffice,
+        name: format!("Kasse {id}"),
+        street: "Musterstraße 1".into(),
+        postal_code: "01097".into(),
+        city: "Dresden".into(),
+        email: None,
+        leitweg_id: leitweg.map(|l| LeitwegId::parse(l).unwrap()),
+        ags: None,
+    };
+    ok(
+        store.admin().authority_create(&ctx(), &new).await,
+        "authority",
+    )
+    .id
+}
+
+fn arrival(number: &str, received_by: &AuthorityId) -> NewEinvoice {
+    NewEinvoice {
+        received_by: received_by.clone(),
+        channel: Channel::Api,
+        file_name: Some(format!("{number}.xml")),
+        media_type: "application/xml".into(),
+        size_bytes: 1234,
+        sha256: "ab".repeat(32),
+        blob_key: format!("einvoices/{number}/original.xml"),
+        verdict: "accept".into(),
+        scenario: Some("xrechnung-ubl-invoice".into()),
+        syntax: Some("ubl".into()),
+        report: serde_json::json!({"verdict": "accept", "errors": []}),
+        status: Status::Validated,
+        summary: Summary {
+            number: Some(number.into()),
+            issue_date: Some("2026-11-20".into()),
+            seller_key: Some("vat:DE123456789".into()),
+            seller_name: Some("Muster GmbH".into()),
+            total_amount: Some("119.00".into()),
+            ..Summary::default()
+        },
+        clarification: None,
+    }
+}
+
+#[tokio::test]
+async fn invoices_arrive_flag_duplicates_and_follow_the_workflow() {
+    for db in test_stores().await {
+        let s = &db.store;
+        let kasse = authority(s, "sn-hauptkasse", Some("14-HK001-19")).await;
+        let inbox = s.tenant(&kasse).einvoices();
+        let first = ok(
+            inbox.receive(&ctx(), arrival("R-1", &kasse)).await,
+            "receive",
+        );
+        assert_eq!(first.status, Status::Validated, "{}", db.label);
+        assert_eq!(
+            (
+                first.duplicate_of.as_deref(),
+                first.clarification.as_deref()
+            ),
+            (None, None)
+        );
+        assert_eq!(first.invoice_number.as_deref(), Some("R-1"));
+        assert_eq!(first.report["verdict"], "accept");
+        // The same invoice again: stored, flagged, waiting for clarification.
+        let again = ok(inbox.receive(&ctx(), arrival("R-1", &kasse)).await, "again");
+        assert_eq!(again.duplicate_of.as_deref(), Some(first.id.as_str()));
+        assert!(
+            again
+                .clarification
+                .as_deref()
+                .unwrap()
+                .starts_with("Dublettenverdacht"),
+            "{:?}",
+            again.clarification
+        );
+        let other = ok(inbox.receive(&ctx(), arrival("R-2", &kasse)).await, "other");
+        assert_eq!(other.duplicate_of, None);
+        // Listing: newest first, filters, pagination.
+        let all = ok(inbox.list(Filter::All, None, 2).await, "list");
+        assert_eq!(
+            all.items.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+            [other.id.as_str(), again.id.as_str()]
+        );
+        let rest = ok(
+            inbox.list(Filter::All, all.next_cursor.as_deref(), 2).await,
+            "page 2",
+        );
+        assert_eq!(rest.items.len(), 1);
+        assert_eq!(rest.next_cursor, None);
+        let queue = ok(inbox.list(Filter::Clarification, None, 10).await, "queue");
+        assert_eq!(queue.items.len(), 1);
+        assert_eq!(queue.items[0].id, again.id);
+        // Workflow: only allowed steps, a dispute needs a reason.
+        assert!(matches!(
+            inbox.act(&ctx(), &first.id, Action::Pay, None).await,
+            Err(StoreError::InvalidTransition(_))
+        ));
+        let reviewed = ok(
+            inbox.act(&ctx(), &first.id, Action::Review, None).await,
+            "review",
+        );
+        assert_eq!(reviewed.status, Status::InReview);
+        assert!(matches!(
+            inbox
+                .act(&ctx(), &first.id, Action::Dispute, Some("  "))
+                .await,
+            Err(StoreError::InvalidTransition(_))
+        ));
+        ok(
+            inbox.act(&ctx(), &first.id, Action::Approve, None).await,
+            "approve",
+        );
+        let paid = ok(inbox.act(&ctx(), &first.id, Action::Pay, None).await, "pay");
+        assert_eq!(paid.status, Status::Paid);
+        let in_review = ok(
+            inbox.list(Filter::Status(Status::Paid), None, 10).await,
+            "by status",
+        );
+        assert_eq!(in_review.items.len(), 1);
+        // Who did what: the audit trail of the invoice.
+        let trail = ok(
+            s.tenant(&kasse).audit_trail("einvoice", &first.id).await,
+            "trail",
+        );
+        assert_eq!(
+            trail.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            [
+                "einvoice.receive",
+                "einvoice.review",
+                "einvoice.approve",
+                "einvoice.pay"
+            ],
+            "{}",
+            db.label
+        );
+        assert!(trail[0].detail.contains(&"ab".repeat(32)), "hash recorded");
+        let report = ok(verbund_store::audit::verify(s).await, "verify");
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+    }
+}
+
+#[tokio::test]
+async fn a_clarification_is_closed_with_a_note_once() {
+    for db in test_stores().await {
+        let s = &db.store;
+        let kasse = authority(s, "sn-hauptkasse", None).await;
+        let inbox = s.tenant(&kasse).einvoices();
+        let first = ok(
+            inbox.receive(&ctx(), arrival("R-1", &kasse)).await,
+            "receive",
+        );
+        assert!(matches!(
+            inbox.clarify(&ctx(), &first.id, "nichts zu klären").await,
+            Err(StoreError::InvalidTransition(_))
+        ));
+        let again = ok(inbox.receive(&ctx(), arrival("R-1", &kasse)).await, "again");
+        // Clarification is closed with a note, once.
+        assert!(matches!(
+            inbox.clarify(&ctx(), &again.id, " ").await,
+            Err(StoreError::InvalidTransition(_))
+        ));
+        let cleared = ok(
+            inbox
+                .clarify(&ctx(), &again.id, "Versehentlich doppelt gesendet")
+                .await,
+            "clarify",
+        );
+        assert_eq!(cleared.clarification, None);
+        assert!(matches!(
+            inbox.clarify(&ctx(), &again.id, "nochmal").await,
+            Err(StoreError::InvalidTransition(_))
+        ));
+        let trail = ok(
+            s.tenant(&kasse).audit_trail("einvoice", &again.id).await,
+            "trail",
+        );
+        assert_eq!(trail.len(), 2, "{}", db.label);
+        assert!(
+            trail[1].detail.contains("Versehentlich doppelt"),
+            "{:?}",
+            trail[1]
+        );
+    }
+}
+
+#[tokio::test]
+async fn another_authority_sees_and_changes_nothing() {
+    for db in test_stores().await {
+        let s = &db.store;
+        let kasse = authority(s, "sn-hauptkasse", Some("14-HK001-19")).await;
+        let stranger = authority(s, "th-landeshauptkasse", None).await;
+        let invoice = ok(
+            s.tenant(&kasse)
+                .einvoices()
+                .receive(&ctx(), arrival("R-1", &kasse))
+                .await,
+            "receive",
+        );
+        let theirs = s.tenant(&stranger).einvoices();
+        assert!(matches!(
+            theirs.get(&invoice.id).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(
+            ok(theirs.list(Filter::All, None, 10).await, "list")
+                .items
+                .is_empty()
+        );
+        assert!(matches!(
+            theirs.act(&ctx(), &invoice.id, Action::Review, None).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            theirs.clarify(&ctx(), &invoice.id, "x").await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(
+            ok(
+                s.tenant(&stranger)
+                    .audit_trail("einvoice", &invoice.id)
+                    .await,
+                "trail"
+            )
+            .is_empty()
+        );
+        // A duplicate in another authority is not a duplicate.
+        let own = ok(
+            theirs.receive(&ctx(), arrival("R-1", &stranger)).await,
+            "own",
+        );
+        assert_eq!(own.duplicate_of, None, "{}", db.label);
+    }
+}
+
+#[tokio::test]
+async fn leitweg_ids_route_to_one_authority() {
+    for db in test_stores().await {
+        let s = &db.store;
+        let kasse = authority(s, "sn-hauptkasse", Some("14-HK001-19")).await;
+        let id = LeitwegId::parse("14-hk001-19").unwrap();
+        assert_eq!(
+            ok(s.admin().authority_by_leitweg(&id).await, "route"),
+            Some(kasse)
+        );
+        let unknown = LeitwegId::parse("04011000-1234512345-06").unwrap();
+        assert_eq!(
+            ok(s.admin().authority_by_leitweg(&unknown).await, "unknown"),
+            None
+        );
+        // A second authority cannot take the same Leitweg-ID.
+        let new = NewAuthority {
+            id: AuthorityId::new("sn-zweite").unwrap(),
+            government_key: "14".parse::<GovernmentKey>().unwrap(),
+            kind: AuthorityKind::CashOffice,
+            name: "Zweite".into(),
+            street: "Weg 1".into(),
+            postal_code: "01097".into(),
+            city: "Dresden".into(),
+            email: None,
+            leitweg_id: Some(id),
+            ags: None,
+        };
+        assert!(
+            s.admin().authority_create(&ctx(), &new).await.is_err(),
+            "{}",
+            db.label
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! E-invoice intake, shared by `POST /api/v1/einvoices` and the upload form: validate the
+//! document, decide whose inbox it goes to by its Leitweg-ID, keep the original, store it.
+//!
+//! Routing never changes the verdict: an invoice with an invalid or unknown Leitweg-ID (BT-10)
+//! stays with the receiving authority and waits in its clarification queue, with its report.
+
+use std::sync::LazyLock;
+
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
+use verbund_core::{AuthorityId, LeitwegId, LeitwegProblem};
+use verbund_einvoice::intake::{Status, Summary};
+use verbund_einvoice::{Classification, Level, Limits, Report, Syntax, Verdict};
+use verbund_store::blobs::BlobKey;
+use verbund_store::einvoices::{Channel, Einvoice, NewEinvoice};
+use verbund_store::{Context, StoreError};
+
+use crate::WebState;
+
+/// Validations run on blocking threads, at most one per core at a time, so that a burst of
+/// large invoices cannot starve the server or its memory.
+static VALIDATIONS: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+});
+
+/// A document to take in.
+pub(crate) struct Incoming {
+    /// How it came.
+    pub channel: Channel,
+    /// The sender's file name.
+    pub file_name: Option<String>,
+    /// The bytes exactly as received.
+    pub bytes: Bytes,
+}
+
+/// What became of a document.
+pub(crate) struct Taken {
+    /// The stored invoice (in the inbox of `invoice.authority_id`).
+    pub invoice: Einvoice,
+}
+
+/// Validates, routes, keeps the original and stores the invoice; audits it in the inbox
+/// authority's chain and, when routed elsewhere, in the receiving authority's chain too.
+pub(crate) async fn take_in(
+    state: &WebState,
+    ctx: &Context,
+    receiver: &AuthorityId,
+    incoming: Incoming,
+) -> Result<Taken, StoreError> {
+    let sha256 = hex::encode(Sha256::digest(&incoming.bytes));
+    let size_bytes = incoming.bytes.len() as u64;
+    let (report, summary) = {
+        let _permit = VALIDATIONS.acquire().await.ok();
+        let bytes = incoming.bytes.clone();
+        tokio::task::spawn_blocking(move || check(&bytes))
+            .await
+            .unwrap_or_else(|_| (internal_report(), Summary::default()))
+    };
+    let (owner, clarification) = route(state, receiver, &report, &summary).await?;
+    let blob_key = BlobKey::new(
+        &format!("einvoices/{}/original.xml", uuid::Uuid::now_v7()),
+        state.store().limits().blob_key_bytes_max,
+    )?;
+    state.blobs().put(&owner, &blob_key, incoming.bytes).await?;
+    let new = NewEinvoice {
+        received_by: receiver.clone(),
+        channel: incoming.channel,
+        file_name: incoming.file_name,
+        media_type: "application/xml".to_owned(),
+        size_bytes,
+        sha256,
+        blob_key: blob_key.as_str().to_owned(),
+        verdict: verdict_name(report.verdict).to_owned(),
+        scenario: report.scenario.map(|s| s.name.to_owned()),
+        syntax: report.syntax.map(|s| syntax_name(s).to_owned()),
+        report: report_json(&report),
+        status: Status::after_validation(report.verdict),
+        summary,
+        clarification,
+    };
+    let invoice = state
+        .store()
+        .tenant(&owner)
+        .einvoices()
+        .receive(ctx, new)
+        .await?;
+    if owner != *receiver {
+        state
+            .store()
+            .tenant(receiver)
+            .record(
+                ctx,
+                "einvoice.route",
+                "einvoice",
+                &invoice.id,
+                &serde_json::json!({ "to": owner.as_str(), "leitweg_id": invoice.leitweg_id }),
+            )
+            .await?;
+    }
+    Ok(Taken { invoice })
+}
+
+/// The report and, for an invoice, its summary. One parse for the summary, one inside
+/// `validate`; the summary parse is cheap next to validation.
+fn check(bytes: &[u8]) -> (Report, Summary) {
+    let limits = Limits::default();
+    let summary = match verbund_einvoice::classify(bytes, &limits) {
+        Classification::Invoice(parsed) => Summary::of(&parsed.invoice),
+        _ => Summary::default(),
+    };
+    (verbund_einvoice::validate(bytes, &limits), summary)
+}
+
+fn internal_report() -> Report {
+    Report {
+        verdict: Verdict::Undefined,
+        scenario: None,
+        syntax: None,
+        findings: vec![verbund_einvoice::Finding {
+            id: verbund_einvoice::INTERNAL.into(),
+            level: Level::Error,
+            message: "Interner Fehler bei der Prüfung; kein Prüfergebnis.".to_owned(),
+            location: "/".to_owned(),
+        }],
+    }
+}
+
+/// Whose inbox: the authority of the Leitweg-ID, else the receiver with a clarification.
+async fn route(
+    state: &WebState,
+    receiver: &AuthorityId,
+    report: &Report,
+    summary: &Summary,
+) -> Result<(AuthorityId, Option<String>), StoreError> {
+    let mut notes = Vec::new();
+    if report.verdict == Verdict::Undefined {
+        notes.push("Die Prüfung hat kein Ergebnis geliefert.".to_owned());
+    }
+    let is_invoice = report.syntax.is_some() && report.scenario.is_some();
+    let owner = match LeitwegId::parse(summary.buyer_reference.as_deref().unwrap_or("")) {
+        Ok(id) => {
+            let owner = state.store().admin().authority_by_leitweg(&id).await?;
+            if owner.is_none() {
+                notes.push(format!(
+                    "Die Leitweg-ID {id} ist keiner Behörde dieses Knotens zugeordnet."
+                ));
+            }
+            owner
+        }
+        // A document that is no invoice has no Leitweg-ID to route by; its rejection says why.
+        Err(LeitwegProblem::Missing) if !is_invoice => None,
+        Err(problem) => {
+            notes.push(problem.to_string());
+            None
+        }
+    };
+    let clarification = (!notes.is_empty()).then(|| notes.join(" "));
+    Ok((owner.unwrap_or_else(|| receiver.clone()), clarification))
+}
+
+/// `accept`, `reject` or `undefined`, as in the KoSIT report.
+#[must_use]
+pub fn verdict_name(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Accept => "accept",
+        Verdict::Reject => "reject",
+        Verdict::Undefined => "undefined",
+    }
+}
+
+fn syntax_name(syntax: Syntax) -> &'static str {
+    match syntax {
+        Syntax::UblInvoice => "ubl-invoice",
+        Syntax::UblCreditNote => "ubl-creditnote",
+        Syntax::Cii => "cii",
+    }
+}
+
+/// The report as JSON: `{"verdict", "scenario", "errors": [{"id", "level", "message",
+/// "location"}], "warnings": [...], "infos": [...]}`.
+#[must_use]
+pub fn report_json(report: &Report) -> serde_json::Value {
+    let of_level = |level: Level| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.level == level)
+            .map(|f| {
+                serde_json::json!({
+                    "id": f.id,
+                    "level": match f.level {
+                        Level::Error => "error",
+                        Level::Warning => "warning",
+                        Level::Information => "information",
+                    },
+                    "message": f.message,
+                    "location": f.location,
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    serde_json::json!({
+        "verdict": verdict_name(report.verdict),
+        "scenario": report.scenario.map(|s| s.name),
+        "errors": of_level(Level::Error),
+        "warnings": of_level(Level::Warning),
+        "infos": of_level(Level::Information),
+    })
+}
