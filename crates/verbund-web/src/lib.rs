@@ -95,7 +95,7 @@ pub fn router(state: WebState) -> Router {
     let body_limit = state.store().limits().body_bytes_max;
     Router::new()
         .merge(api::router(state.store().limits().einvoice_bytes_max))
-        .merge(ui::router())
+        .merge(ui::router(state.store().limits().einvoice_bytes_max))
         .merge(ops::router())
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)

@@ -324,3 +324,175 @@ fn hex_sha256(bytes: &[u8]) -> String {
     use sha2::Digest as _;
     hex::encode(sha2::Sha256::digest(bytes))
 }
+
+#[tokio::test]
+async fn clerks_take_in_and_process_invoices_in_the_web_ui() {
+    let Some(xml) = invoice_to(A_LEITWEG_ID) else {
+        return;
+    };
+    for env in envs().await {
+        let label = env.label;
+        let mut clerk = env.login("clerk-a", common::PASSWORD).await;
+        let csrf = clerk.csrf(&env).await;
+        let form = clerk.get(&env, "/module/e-rechnung/hochladen").await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.text().contains("enctype=\"multipart/form-data\""));
+        // Without the form token nothing is taken in.
+        let forged = clerk
+            .upload(
+                &env,
+                "/module/e-rechnung/hochladen",
+                &[("csrf", "falsch")],
+                ("datei", "r.xml", &xml),
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "{label}");
+        let pdf = clerk
+            .upload(
+                &env,
+                "/module/e-rechnung/hochladen",
+                &[("csrf", &csrf)],
+                ("datei", "r.pdf", b"%PDF-1.7 ..."),
+            )
+            .await;
+        assert_eq!(pdf.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert!(pdf.text().contains("noch nicht unterstützt"));
+        // Upload → the invoice page.
+        let res = clerk
+            .upload(
+                &env,
+                "/module/e-rechnung/hochladen",
+                &[("csrf", &csrf)],
+                ("datei", "rechnung.xml", &xml),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{label}: {}", res.text());
+        let location = res.headers[axum::http::header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let page = clerk.get(&env, &location).await.text();
+        for expected in [
+            "Rechnung 123456XX",
+            "gültig",
+            "Geprüft (gültig)",
+            "Prüfbericht",
+            "Sachliche Prüfung beginnen",
+            "rechnung.xml",
+            "Person clerk-a",
+        ] {
+            assert!(page.contains(expected), "{label}: {expected} missing");
+        }
+        // The workflow through the forms.
+        let id = location.rsplit('/').next().unwrap().to_owned();
+        for (action, shown) in [
+            ("review", "In sachlicher Prüfung"),
+            ("approve", "Freigegeben"),
+            ("pay", "Bezahlt"),
+        ] {
+            let res = clerk
+                .post(
+                    &env,
+                    &format!("/module/e-rechnung/{id}/schritt"),
+                    &[("csrf", &csrf), ("action", action)],
+                )
+                .await;
+            assert_eq!(
+                res.status,
+                StatusCode::SEE_OTHER,
+                "{action}: {}",
+                res.text()
+            );
+            let page = clerk
+                .get(&env, &format!("/module/e-rechnung/{id}?erledigt=schritt"))
+                .await
+                .text();
+            assert!(page.contains(shown), "{label}: {shown}");
+        }
+        let late = clerk
+            .post(
+                &env,
+                &format!("/module/e-rechnung/{id}/schritt"),
+                &[
+                    ("csrf", &csrf),
+                    ("action", "dispute"),
+                    ("reason", "zu spät"),
+                ],
+            )
+            .await;
+        assert_eq!(late.status, StatusCode::CONFLICT);
+        assert!(late.text().contains("nicht möglich"));
+        // The original is the file as uploaded.
+        let original = clerk
+            .get(&env, &format!("/module/e-rechnung/{id}/original"))
+            .await;
+        assert_eq!(original.body.as_ref(), xml.as_slice());
+        // A second upload of the same invoice is a clarification case; closing it needs a note.
+        let again = clerk
+            .upload(
+                &env,
+                "/module/e-rechnung/hochladen",
+                &[("csrf", &csrf)],
+                ("datei", "nochmal.xml", &xml),
+            )
+            .await;
+        let again_at = again.headers[axum::http::header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let page = clerk.get(&env, &again_at).await.text();
+        assert!(
+            page.contains("Klärungsfall") && page.contains("Dublettenverdacht"),
+            "{label}"
+        );
+        let queue = clerk
+            .get(&env, "/module/e-rechnung?ansicht=klaerung")
+            .await
+            .text();
+        assert!(queue.contains(again_at.rsplit('/').next().unwrap()));
+        let closed = clerk
+            .post(
+                &env,
+                &format!("{again_at}/klaerung"),
+                &[("csrf", &csrf), ("note", "Doppelt gesendet, abgelegt")],
+            )
+            .await;
+        assert_eq!(closed.status, StatusCode::SEE_OTHER);
+        let page = clerk
+            .get(&env, &format!("{again_at}?erledigt=klaerung"))
+            .await
+            .text();
+        assert!(
+            page.contains("Klärung abgeschlossen") && page.contains("Doppelt gesendet, abgelegt")
+        );
+        // An invoice for B is forwarded, and the page says so.
+        let to_b = invoice_to(B_LEITWEG_ID).unwrap();
+        let routed = clerk
+            .upload(
+                &env,
+                "/module/e-rechnung/hochladen",
+                &[("csrf", &csrf)],
+                ("datei", "b.xml", &to_b),
+            )
+            .await;
+        assert_eq!(routed.status, StatusCode::OK);
+        assert!(routed.text().contains("Bayerische Testbehörde"), "{label}");
+        // Auditors read, but see no forms.
+        let mut auditor = env.login("auditor-a", common::PASSWORD).await;
+        let page = auditor
+            .get(&env, &format!("/module/e-rechnung/{id}"))
+            .await
+            .text();
+        assert!(
+            page.contains("Bezahlt") && !page.contains("/schritt"),
+            "{label}"
+        );
+        assert_eq!(
+            auditor
+                .get(&env, "/module/e-rechnung/hochladen")
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+    }
+}

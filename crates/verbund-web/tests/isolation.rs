@@ -41,6 +41,13 @@ const PAGES_PROBED: &[(&str, &str)] = &[
     ("POST", "/abmelden"),
     ("POST", "/behoerde"),
     ("GET", "/module/{slug}"),
+    ("GET", "/module/e-rechnung"),
+    ("GET", "/module/e-rechnung/hochladen"),
+    ("POST", "/module/e-rechnung/hochladen"),
+    ("GET", "/module/e-rechnung/{id}"),
+    ("GET", "/module/e-rechnung/{id}/original"),
+    ("POST", "/module/e-rechnung/{id}/schritt"),
+    ("POST", "/module/e-rechnung/{id}/klaerung"),
     ("GET", "/verwaltung/benutzer"),
     ("POST", "/verwaltung/benutzer"),
     ("GET", "/verwaltung/behoerden"),
@@ -251,9 +258,64 @@ async fn ui_sessions_of_one_authority_never_reach_another() {
             home.contains("Sächsische Testbehörde") && !home.contains("Bayerische Testbehörde"),
             "{label}"
         );
-        let module = a.get(&env, "/module/e-rechnung").await;
+        let module = a.get(&env, "/module/kommunikation").await;
         assert_eq!(module.status, StatusCode::OK);
         assert!(module.text().contains("noch nicht verfügbar"));
+        // E-Rechnung: B's invoice is invisible and untouchable from A's session.
+        let b_invoice = env
+            .post_xml("/api/v1/einvoices", env.token("b_clerk"), b"kein xml von B")
+            .await
+            .json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let inbox = a.get(&env, "/module/e-rechnung?ansicht=alle").await;
+        assert_eq!(inbox.status, StatusCode::OK, "{label}");
+        assert!(!inbox.text().contains(&b_invoice), "{label}");
+        for path in ["", "/original"] {
+            let res = a
+                .get(&env, &format!("/module/e-rechnung/{b_invoice}{path}"))
+                .await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{label} {path}");
+        }
+        for (path, field, value) in [
+            ("schritt", "action", "review"),
+            ("klaerung", "note", "erledigt"),
+        ] {
+            let res = a
+                .post(
+                    &env,
+                    &format!("/module/e-rechnung/{b_invoice}/{path}"),
+                    &[("csrf", &csrf), (field, value)],
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{label} {path}");
+        }
+        assert_eq!(
+            a.get(&env, "/module/e-rechnung/hochladen").await.status,
+            StatusCode::OK
+        );
+        let uploaded = a
+            .upload(
+                &env,
+                "/module/e-rechnung/hochladen",
+                &[("csrf", &csrf)],
+                ("datei", "a.xml", b"kein xml von A"),
+            )
+            .await;
+        assert_eq!(
+            uploaded.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            uploaded.text()
+        );
+        assert!(
+            !env.get("/api/v1/einvoices", env.token("b_clerk"))
+                .await
+                .text()
+                .contains("a.xml"),
+            "{label}: A's upload reached B"
+        );
         assert_eq!(
             a.get(&env, "/module/by-b").await.status,
             StatusCode::NOT_FOUND

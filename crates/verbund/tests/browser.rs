@@ -61,6 +61,30 @@ fn npm_ci(dir: &Path) -> Result<(), String> {
     }
 }
 
+/// Writes the suite invoice with the Leitweg-ID of `th-landeshauptkasse` into `dir`.
+fn demo_invoice(dir: &Path) -> Option<PathBuf> {
+    let shared = verbund_store::testing::shared_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        "browser e-invoice flow",
+    )?;
+    let xml = std::fs::read_to_string(
+        shared.join("testdata/xrechnung-testsuite/business-cases/standard/01.01a-INVOICE_ubl.xml"),
+    )
+    .expect("suite file");
+    let from = "<cbc:BuyerReference>04011000-12345-03</cbc:BuyerReference>";
+    assert!(xml.contains(from), "recipe no longer applies");
+    let path = dir.join("rechnung-landeshauptkasse.xml");
+    std::fs::write(
+        &path,
+        xml.replace(
+            from,
+            "<cbc:BuyerReference>16-LHK001-89</cbc:BuyerReference>",
+        ),
+    )
+    .expect("write invoice");
+    Some(path)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn ui_end_to_end_with_axe_on_every_page() {
     let Some(chromium) = chromium() else {
@@ -73,16 +97,22 @@ async fn ui_end_to_end_with_axe_on_every_page() {
     if let Err(e) = npm_ci(&dir) {
         return skip(&e);
     }
+    // The e-invoice flow uploads a suite invoice addressed to the demo's Landeshauptkasse
+    // Thüringen (recipe: suite file, BT-10 replaced); without ../shared that part is skipped.
+    let invoice = tempfile::tempdir().expect("temp dir");
+    let invoice_path = demo_invoice(invoice.path());
     for db in backends().await {
         let label = if db.is_some() { "postgres" } else { "sqlite" };
         let server = Server::start("demo", db);
-        let out = Command::new("node")
-            .arg("run.mjs")
+        let mut node = Command::new("node");
+        node.arg("run.mjs")
             .arg(server.url())
             .env("CHROMIUM", &chromium)
-            .current_dir(&dir)
-            .output()
-            .expect("run node");
+            .current_dir(&dir);
+        if let Some(path) = &invoice_path {
+            node.env("VERBUND_E2E_INVOICE", path);
+        }
+        let out = node.output().expect("run node");
         let stdout = String::from_utf8_lossy(&out.stdout);
         println!("--- browser suite on {label} ---\n{stdout}");
         assert!(

@@ -6,11 +6,13 @@ mod admin;
 mod apidocs;
 mod audit;
 mod auth;
+mod einvoice;
 mod pages;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
+use axum::handler::Handler as _;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -34,6 +36,13 @@ pub const PAGES: &[(&str, &str)] = &[
     ("POST", "/abmelden"),
     ("POST", "/behoerde"),
     ("GET", "/module/{slug}"),
+    ("GET", "/module/e-rechnung"),
+    ("GET", "/module/e-rechnung/hochladen"),
+    ("POST", "/module/e-rechnung/hochladen"),
+    ("GET", "/module/e-rechnung/{id}"),
+    ("GET", "/module/e-rechnung/{id}/original"),
+    ("POST", "/module/e-rechnung/{id}/schritt"),
+    ("POST", "/module/e-rechnung/{id}/klaerung"),
     ("GET", "/verwaltung/benutzer"),
     ("POST", "/verwaltung/benutzer"),
     ("GET", "/verwaltung/behoerden"),
@@ -43,13 +52,25 @@ pub const PAGES: &[(&str, &str)] = &[
     ("GET", "/static/verbund.css"),
 ];
 
-pub(crate) fn router() -> Router<WebState> {
+pub(crate) fn router(einvoice_bytes_max: usize) -> Router<WebState> {
     Router::new()
         .route("/", get(pages::dashboard))
         .route("/anmelden", get(auth::login_form).post(auth::login_submit))
         .route("/abmelden", post(auth::logout))
         .route("/behoerde", post(auth::authority_switch))
         .route("/module/{slug}", get(pages::module_page))
+        .route("/module/e-rechnung", get(einvoice::inbox))
+        .route(
+            "/module/e-rechnung/hochladen",
+            get(einvoice::upload_form).post(
+                // The file plus a few form fields.
+                einvoice::upload.layer(DefaultBodyLimit::max(einvoice_bytes_max + 64 * 1024)),
+            ),
+        )
+        .route("/module/e-rechnung/{id}", get(einvoice::detail))
+        .route("/module/e-rechnung/{id}/original", get(einvoice::original))
+        .route("/module/e-rechnung/{id}/schritt", post(einvoice::step))
+        .route("/module/e-rechnung/{id}/klaerung", post(einvoice::clarify))
         .route(
             "/verwaltung/benutzer",
             get(admin::user_list).post(admin::user_create),
