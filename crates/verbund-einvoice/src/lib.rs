@@ -30,6 +30,7 @@ mod lexical;
 mod limits;
 mod mapping;
 pub mod model;
+pub mod pdf;
 mod report;
 pub mod rules;
 mod scenario;
@@ -42,6 +43,7 @@ pub use document::{Classification, ParsedInvoice, classify, invoice_parse};
 pub use error::EinvoiceError;
 pub use limits::{LimitKind, Limits};
 pub use model::Invoice;
+pub use pdf::{EmbeddedInvoice, PdfError, is_pdf, pdf_extract, validate_pdf};
 pub use report::{Finding, Report, Verdict};
 pub use scenario::{
     CII_NS, Level, Profile, SCENARIOS, Scenario, Syntax, UBL_CREDIT_NOTE_NS, UBL_INVOICE_NS,

@@ -50,6 +50,12 @@ pub(crate) async fn take_in(
 ) -> Result<Taken, StoreError> {
     let sha256 = hex::encode(Sha256::digest(&incoming.bytes));
     let size_bytes = incoming.bytes.len() as u64;
+    let pdf = verbund_einvoice::is_pdf(&incoming.bytes);
+    let (media_type, extension) = if pdf {
+        ("application/pdf", "pdf")
+    } else {
+        ("application/xml", "xml")
+    };
     let (report, summary) = {
         let _permit = VALIDATIONS.acquire().await.ok();
         let bytes = incoming.bytes.clone();
@@ -59,7 +65,7 @@ pub(crate) async fn take_in(
     };
     let (owner, clarification) = route(state, receiver, &report, &summary).await?;
     let blob_key = BlobKey::new(
-        &format!("einvoices/{}/original.xml", uuid::Uuid::now_v7()),
+        &format!("einvoices/{}/original.{extension}", uuid::Uuid::now_v7()),
         state.store().limits().blob_key_bytes_max,
     )?;
     state.blobs().put(&owner, &blob_key, incoming.bytes).await?;
@@ -67,7 +73,7 @@ pub(crate) async fn take_in(
         received_by: receiver.clone(),
         channel: incoming.channel,
         file_name: incoming.file_name,
-        media_type: "application/xml".to_owned(),
+        media_type: media_type.to_owned(),
         size_bytes,
         sha256,
         blob_key: blob_key.as_str().to_owned(),
@@ -101,15 +107,24 @@ pub(crate) async fn take_in(
     Ok(Taken { invoice })
 }
 
-/// The report and, for an invoice, its summary. One parse for the summary, one inside
-/// `validate`; the summary parse is cheap next to validation.
+/// The report and, for an invoice, its summary; a PDF is judged by the invoice XML embedded
+/// in it (ZUGFeRD / Factur-X). One parse for the summary, one inside `validate`; the summary
+/// parse is cheap next to validation.
 fn check(bytes: &[u8]) -> (Report, Summary) {
     let limits = Limits::default();
-    let summary = match verbund_einvoice::classify(bytes, &limits) {
+    let summary_of = |xml: &[u8]| match verbund_einvoice::classify(xml, &limits) {
         Classification::Invoice(parsed) => Summary::of(&parsed.invoice),
         _ => Summary::default(),
     };
-    (verbund_einvoice::validate(bytes, &limits), summary)
+    if verbund_einvoice::is_pdf(bytes) {
+        let (report, embedded) = verbund_einvoice::validate_pdf(bytes, &limits);
+        let summary = embedded.map(|e| summary_of(&e.xml)).unwrap_or_default();
+        return (report, summary);
+    }
+    (
+        verbund_einvoice::validate(bytes, &limits),
+        summary_of(bytes),
+    )
 }
 
 fn internal_report() -> Report {

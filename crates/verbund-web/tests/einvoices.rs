@@ -222,6 +222,59 @@ async fn leitweg_ids_route_or_end_in_the_clarification_queue_without_changing_th
     }
 }
 
+/// The invoice as a ZUGFeRD / Factur-X PDF: an uncompressed embedded file and its file
+/// specification, the least a PDF/A-3 hybrid invoice has.
+fn as_factur_x(xml: &[u8]) -> Vec<u8> {
+    let mut pdf =
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Filespec /F (factur-x.xml) /EF << /F 2 0 R >> >>\nendobj\n"
+            .to_vec();
+    pdf.extend_from_slice(
+        format!(
+            "2 0 obj\n<< /Type /EmbeddedFile /Length {} >>\nstream\n",
+            xml.len()
+        )
+        .as_bytes(),
+    );
+    pdf.extend_from_slice(xml);
+    pdf.extend_from_slice(b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+    pdf
+}
+
+#[tokio::test]
+async fn a_factur_x_pdf_is_judged_by_its_embedded_invoice_and_kept_as_sent() {
+    let Some(xml) = invoice_to(A_LEITWEG_ID) else {
+        return;
+    };
+    let pdf = as_factur_x(&xml);
+    for env in envs().await {
+        let clerk = env.token("a_clerk").to_owned();
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/einvoices?file_name=rechnung.pdf")
+            .header(header::AUTHORIZATION, format!("Bearer {clerk}"))
+            .header(header::CONTENT_TYPE, "application/pdf")
+            .body(Body::from(pdf.clone()))
+            .unwrap();
+        let res = env.send(req).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        let body = res.json();
+        assert_eq!(
+            body["verdict"], "accept",
+            "{}: {}",
+            env.label, body["report"]
+        );
+        assert_eq!(body["authority_id"], "sn-a", "routed by the embedded BT-10");
+        assert_eq!(body["invoice_number"], "123456XX");
+        assert_eq!(body["sha256"], hex_sha256(&pdf), "the hash is the PDF's");
+        let id = body["id"].as_str().unwrap();
+        let original = env
+            .get(&format!("/api/v1/einvoices/{id}/original"), &clerk)
+            .await;
+        assert_eq!(original.content_type(), "application/pdf");
+        assert_eq!(original.body.as_ref(), pdf.as_slice());
+    }
+}
+
 #[tokio::test]
 async fn rejected_documents_are_kept_with_their_report() {
     for env in envs().await {
@@ -272,13 +325,9 @@ async fn bad_intake_requests_get_a_problem_and_store_nothing() {
             }
             env.send(req.body(Body::from(body)).unwrap())
         };
-        send(
-            Some("application/pdf"),
-            b"%PDF-1.7".to_vec(),
-            "/api/v1/einvoices",
-        )
-        .await
-        .assert_problem(415, "VB-0009");
+        send(Some("image/png"), b"\x89PNG".to_vec(), "/api/v1/einvoices")
+            .await
+            .assert_problem(415, "VB-0009");
         send(None, b"<x/>".to_vec(), "/api/v1/einvoices")
             .await
             .assert_problem(415, "VB-0009");
@@ -347,16 +396,25 @@ async fn clerks_take_in_and_process_invoices_in_the_web_ui() {
             )
             .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "{label}");
+        // A PDF without an embedded invoice is kept, rejected with the reason.
         let pdf = clerk
             .upload(
                 &env,
                 "/module/e-rechnung/hochladen",
                 &[("csrf", &csrf)],
-                ("datei", "r.pdf", b"%PDF-1.7 ..."),
+                ("datei", "r.pdf", b"%PDF-1.7 ohne Anhang"),
             )
             .await;
-        assert_eq!(pdf.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-        assert!(pdf.text().contains("noch nicht unterstützt"));
+        assert_eq!(pdf.status, StatusCode::SEE_OTHER, "{label}");
+        let location = pdf.headers[axum::http::header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let page = clerk.get(&env, &location).await.text();
+        assert!(
+            page.contains("VB-EINV-PDF") && page.contains("keine eingebettete XML-Rechnung"),
+            "{label}"
+        );
         // Upload → the invoice page.
         let res = clerk
             .upload(

@@ -133,17 +133,18 @@ pub struct IntakeParams {
 /// the KoSIT validator does and routed by its Leitweg-ID (BT-10) to the inbox of the authority
 /// that owns it; an invalid or unknown Leitweg-ID leaves it with the caller's authority in the
 /// clarification queue, without changing the verdict. A rejected invoice is stored too, with
-/// its report (the rejection notice). ZUGFeRD/Factur-X PDFs are not supported yet (415).
+/// its report (the rejection notice). A ZUGFeRD / Factur-X PDF is judged by the invoice XML
+/// embedded in it; the PDF is kept as the original.
 #[utoipa::path(
     post, path = "/api/v1/einvoices", tag = "einvoice", params(IntakeParams),
-    request_body(content = String, content_type = "application/xml", description = "The invoice XML"),
+    request_body(content = String, content_type = "application/xml", description = "The invoice XML, or a ZUGFeRD / Factur-X PDF (application/pdf)"),
     responses(
         (status = 201, description = "Taken in; the body says where it went and the verdict", body = EinvoiceDto),
         (status = 400, description = "Empty body or invalid parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not submit invoices", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than einvoice_bytes_max", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not XML (PDF not supported yet)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither XML nor PDF", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn einvoice_create(
@@ -160,21 +161,15 @@ pub async fn einvoice_create(
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    match media_type.as_str() {
-        "application/xml" | "text/xml" => {}
-        "application/pdf" => {
-            return Err(ApiError::new(
-                ErrorCode::UnsupportedMediaType,
-                "ZUGFeRD/Factur-X PDFs are not supported yet; send the invoice XML \
-                 (Content-Type: application/xml)",
-            ));
-        }
-        _ => {
-            return Err(ApiError::new(
-                ErrorCode::UnsupportedMediaType,
-                "expected Content-Type: application/xml",
-            ));
-        }
+    if !matches!(
+        media_type.as_str(),
+        "application/xml" | "text/xml" | "application/pdf"
+    ) {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            "expected Content-Type: application/xml (XRechnung) or application/pdf \
+             (ZUGFeRD / Factur-X)",
+        ));
     }
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -240,18 +240,6 @@ pub(crate) async fn upload(
             Some("Bitte wählen Sie eine Rechnungsdatei (XML) aus.".to_owned()),
         );
     };
-    if bytes.starts_with(b"%PDF") {
-        return upload_page(
-            &state,
-            &ui,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Some(
-                "ZUGFeRD-/Factur-X-PDFs werden noch nicht unterstützt. Bitte laden Sie die \
-                 XML-Rechnung hoch."
-                    .to_owned(),
-            ),
-        );
-    }
     let file_name = file_name
         .map(|n| {
             n.chars()
