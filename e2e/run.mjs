@@ -2,7 +2,9 @@
 // Drives Debian's Chromium (puppeteer-core), runs axe-core (WCAG 2.1 A/AA) on every page,
 // and validates the OpenAPI document. Usage: node run.mjs http://127.0.0.1:PORT
 // Prints one line per check and a closing "N passed, M failed"; exit code 1 on any failure.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import puppeteer from "puppeteer-core";
 import { Validator } from "@seriousme/openapi-schema-validator";
@@ -181,6 +183,20 @@ async function main() {
       const kept = await original.text();
       check("the original is kept byte for byte", kept === readFileSync(invoice, "utf8"));
     }
+    // A document that is no invoice: stored, rejected, with a printable rejection notice.
+    const broken = join(mkdtempSync(join(tmpdir(), "verbund-e2e-")), "kaputt.xml");
+    writeFileSync(broken, "<Rechnung>nicht wohlgeformt");
+    await page.goto(BASE + "/module/e-rechnung/hochladen", { waitUntil: "load" });
+    await (await page.$("#datei")).uploadFile(broken);
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("form[action='/module/e-rechnung/hochladen'] button[type=submit]")]);
+    const rejected = await page.$eval("main", (m) => m.textContent);
+    check("a broken file is rejected with its report", rejected.includes("Abgelehnt") && rejected.includes("VB-EINV-NOT-XML"), rejected.slice(0, 300));
+    await axe(page, "/module/e-rechnung/{id} (rejected)");
+    const [noticeLink] = await page.$$(`xpath/.//a[contains(., "Zurückweisung an den Absender")]`);
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), noticeLink.click()]);
+    const letter = await page.$eval("main", (m) => m.textContent);
+    check("the rejection notice names the reason", letter.includes("Zurückweisung Ihrer elektronischen Rechnung") && letter.includes("VB-EINV-NOT-XML"), letter.slice(0, 300));
+    await axe(page, "/module/e-rechnung/{id}/bescheid");
     await logout(page);
 
     // Auditor and the other dashboards.

@@ -415,6 +415,16 @@ async fn clerks_take_in_and_process_invoices_in_the_web_ui() {
             page.contains("VB-EINV-PDF") && page.contains("keine eingebettete XML-Rechnung"),
             "{label}"
         );
+        // Its rejection notice, a printable letter with the reasons.
+        let notice = clerk.get(&env, &format!("{location}/bescheid")).await;
+        assert_eq!(notice.status, StatusCode::OK);
+        let letter = notice.text();
+        assert!(
+            letter.contains("Zurückweisung Ihrer elektronischen Rechnung")
+                && letter.contains("VB-EINV-PDF")
+                && letter.contains("Sächsische Testbehörde"),
+            "{label}"
+        );
         // Upload → the invoice page.
         let res = clerk
             .upload(
@@ -441,6 +451,18 @@ async fn clerks_take_in_and_process_invoices_in_the_web_ui() {
         ] {
             assert!(page.contains(expected), "{label}: {expected} missing");
         }
+        let id_for_notice = location.rsplit('/').next().unwrap();
+        assert_eq!(
+            clerk
+                .get(
+                    &env,
+                    &format!("/module/e-rechnung/{id_for_notice}/bescheid")
+                )
+                .await
+                .status,
+            StatusCode::CONFLICT,
+            "a valid invoice has no rejection notice"
+        );
         // The workflow through the forms.
         let id = location.rsplit('/').next().unwrap().to_owned();
         for (action, shown) in [

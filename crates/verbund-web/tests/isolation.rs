@@ -46,6 +46,7 @@ const PAGES_PROBED: &[(&str, &str)] = &[
     ("POST", "/module/e-rechnung/hochladen"),
     ("GET", "/module/e-rechnung/{id}"),
     ("GET", "/module/e-rechnung/{id}/original"),
+    ("GET", "/module/e-rechnung/{id}/bescheid"),
     ("POST", "/module/e-rechnung/{id}/schritt"),
     ("POST", "/module/e-rechnung/{id}/klaerung"),
     ("GET", "/verwaltung/benutzer"),
@@ -272,7 +273,7 @@ async fn ui_sessions_of_one_authority_never_reach_another() {
         let inbox = a.get(&env, "/module/e-rechnung?ansicht=alle").await;
         assert_eq!(inbox.status, StatusCode::OK, "{label}");
         assert!(!inbox.text().contains(&b_invoice), "{label}");
-        for path in ["", "/original"] {
+        for path in ["", "/original", "/bescheid"] {
             let res = a
                 .get(&env, &format!("/module/e-rechnung/{b_invoice}{path}"))
                 .await;

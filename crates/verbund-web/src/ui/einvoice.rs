@@ -574,6 +574,68 @@ fn after_change(ui: &UiSession, id: &str, result: Result<&str, StoreError>) -> R
     }
 }
 
+#[derive(Template)]
+#[template(path = "einvoice/notice.html")]
+struct NoticePage {
+    layout: Layout,
+    authority: verbund_store::Authority,
+    invoice: Einvoice,
+    today: String,
+    errors: Vec<FindingRow>,
+}
+
+/// The rejection notice of a rejected invoice: a printable letter to the sender with every
+/// error of the report, for the authority to send (or to attach to its reply).
+pub(crate) async fn notice(
+    State(state): State<WebState>,
+    ui: UiSession,
+    Path(id): Path<String>,
+) -> Response {
+    if let Some(denied) = ui.forbidden_unless(can_read(&ui)) {
+        return denied;
+    }
+    let tenant = state.store().tenant(ui.authority());
+    let loaded = async {
+        let invoice = tenant.einvoices().get(&id).await?;
+        let authority = tenant.authority().await?;
+        tenant
+            .record_read(&ui.ctx(), "einvoice_notice", &id)
+            .await?;
+        Ok::<_, StoreError>((invoice, authority))
+    }
+    .await;
+    let (invoice, authority) = match loaded {
+        Ok(loaded) => loaded,
+        Err(StoreError::NotFound(_)) => {
+            return ui.error(ErrorCode::NotFound, "Diese Rechnung gibt es hier nicht.");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "einvoice notice");
+            return ui.error(
+                ErrorCode::Internal,
+                "Der Bescheid konnte nicht erstellt werden.",
+            );
+        }
+    };
+    if invoice.verdict == "accept" {
+        return ui.error(
+            ErrorCode::InvalidState,
+            "Die Rechnung ist gültig; es gibt keinen Ablehnungsbescheid.",
+        );
+    }
+    let errors = findings(&invoice.report, "errors");
+    render(
+        StatusCode::OK,
+        &NoticePage {
+            layout: ui.layout(),
+            today: state.store().clock().now().to_display_de(),
+            authority,
+            invoice,
+            errors,
+        },
+    )
+}
+
 /// The original file as received (audited).
 pub(crate) async fn original(
     State(state): State<WebState>,

@@ -41,6 +41,7 @@ pub const PAGES: &[(&str, &str)] = &[
     ("POST", "/module/e-rechnung/hochladen"),
     ("GET", "/module/e-rechnung/{id}"),
     ("GET", "/module/e-rechnung/{id}/original"),
+    ("GET", "/module/e-rechnung/{id}/bescheid"),
     ("POST", "/module/e-rechnung/{id}/schritt"),
     ("POST", "/module/e-rechnung/{id}/klaerung"),
     ("GET", "/verwaltung/benutzer"),
@@ -69,6 +70,7 @@ pub(crate) fn router(einvoice_bytes_max: usize) -> Router<WebState> {
         )
         .route("/module/e-rechnung/{id}", get(einvoice::detail))
         .route("/module/e-rechnung/{id}/original", get(einvoice::original))
+        .route("/module/e-rechnung/{id}/bescheid", get(einvoice::notice))
         .route("/module/e-rechnung/{id}/schritt", post(einvoice::step))
         .route("/module/e-rechnung/{id}/klaerung", post(einvoice::clarify))
         .route(
