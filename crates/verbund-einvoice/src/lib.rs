@@ -33,6 +33,7 @@ pub mod model;
 pub mod pdf;
 mod report;
 pub mod rules;
+pub mod sample;
 mod scenario;
 mod ubl;
 mod validate;

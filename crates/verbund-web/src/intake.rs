@@ -12,11 +12,9 @@ use tokio::sync::Semaphore;
 use verbund_core::{AuthorityId, LeitwegId, LeitwegProblem};
 use verbund_einvoice::intake::{Status, Summary};
 use verbund_einvoice::{Classification, Level, Limits, Report, Syntax, Verdict};
-use verbund_store::blobs::BlobKey;
+use verbund_store::blobs::{BlobKey, BlobStore};
 use verbund_store::einvoices::{Channel, Einvoice, NewEinvoice};
-use verbund_store::{Context, StoreError};
-
-use crate::WebState;
+use verbund_store::{Context, Store, StoreError};
 
 /// Validations run on blocking threads, at most one per core at a time, so that a burst of
 /// large invoices cannot starve the server or its memory.
@@ -25,7 +23,7 @@ static VALIDATIONS: LazyLock<Semaphore> = LazyLock::new(|| {
 });
 
 /// A document to take in.
-pub(crate) struct Incoming {
+pub struct Incoming {
     /// How it came.
     pub channel: Channel,
     /// The sender's file name.
@@ -35,15 +33,16 @@ pub(crate) struct Incoming {
 }
 
 /// What became of a document.
-pub(crate) struct Taken {
+pub struct Taken {
     /// The stored invoice (in the inbox of `invoice.authority_id`).
     pub invoice: Einvoice,
 }
 
 /// Validates, routes, keeps the original and stores the invoice; audits it in the inbox
 /// authority's chain and, when routed elsewhere, in the receiving authority's chain too.
-pub(crate) async fn take_in(
-    state: &WebState,
+pub async fn take_in(
+    store: &Store,
+    blobs: &BlobStore,
     ctx: &Context,
     receiver: &AuthorityId,
     incoming: Incoming,
@@ -63,12 +62,12 @@ pub(crate) async fn take_in(
             .await
             .unwrap_or_else(|_| (internal_report(), Summary::default()))
     };
-    let (owner, clarification) = route(state, receiver, &report, &summary).await?;
+    let (owner, clarification) = route(store, receiver, &report, &summary).await?;
     let blob_key = BlobKey::new(
         &format!("einvoices/{}/original.{extension}", uuid::Uuid::now_v7()),
-        state.store().limits().blob_key_bytes_max,
+        store.limits().blob_key_bytes_max,
     )?;
-    state.blobs().put(&owner, &blob_key, incoming.bytes).await?;
+    blobs.put(&owner, &blob_key, incoming.bytes).await?;
     let new = NewEinvoice {
         received_by: receiver.clone(),
         channel: incoming.channel,
@@ -85,15 +84,9 @@ pub(crate) async fn take_in(
         summary,
         clarification,
     };
-    let invoice = state
-        .store()
-        .tenant(&owner)
-        .einvoices()
-        .receive(ctx, new)
-        .await?;
+    let invoice = store.tenant(&owner).einvoices().receive(ctx, new).await?;
     if owner != *receiver {
-        state
-            .store()
+        store
             .tenant(receiver)
             .record(
                 ctx,
@@ -143,7 +136,7 @@ fn internal_report() -> Report {
 
 /// Whose inbox: the authority of the Leitweg-ID, else the receiver with a clarification.
 async fn route(
-    state: &WebState,
+    store: &Store,
     receiver: &AuthorityId,
     report: &Report,
     summary: &Summary,
@@ -155,7 +148,7 @@ async fn route(
     let is_invoice = report.syntax.is_some() && report.scenario.is_some();
     let owner = match LeitwegId::parse(summary.buyer_reference.as_deref().unwrap_or("")) {
         Ok(id) => {
-            let owner = state.store().admin().authority_by_leitweg(&id).await?;
+            let owner = store.admin().authority_by_leitweg(&id).await?;
             if owner.is_none() {
                 notes.push(format!(
                     "Die Leitweg-ID {id} ist keiner Behörde dieses Knotens zugeordnet."

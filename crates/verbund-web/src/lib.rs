@@ -10,7 +10,7 @@
 
 pub mod api;
 mod extract;
-mod intake;
+pub mod intake;
 mod middleware;
 mod ops;
 mod problem;

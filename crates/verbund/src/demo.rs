@@ -5,7 +5,11 @@
 use verbund_core::{
     AuthorityId, AuthorityKind, GovernmentKey, LeitwegId, Password, RequestId, Role, Username,
 };
+use verbund_einvoice::sample::{Sample, ubl_invoice};
+use verbund_store::blobs::BlobStore;
+use verbund_store::einvoices::{Channel, Filter};
 use verbund_store::{Actor, Context, NewAuthority, NewUser, Store, StoreError};
+use verbund_web::intake::{Incoming, take_in};
 
 use crate::config::Config;
 
@@ -388,6 +392,90 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
                 .membership_grant(&ctx, &authority, user.id, *role)
                 .await?;
         }
+    }
+    Ok(())
+}
+
+/// Invoices in the demo inboxes: (receiving authority, number, lines, Leitweg-ID or `None` for
+/// the receiver's own, what to break).
+const INVOICES: &[(&str, &str, usize, Option<&str>, Break)] = &[
+    (
+        "th-landeshauptkasse",
+        "RE-2026-0417",
+        3,
+        None,
+        Break::Nothing,
+    ),
+    (
+        "th-landeshauptkasse",
+        "RE-2026-0420",
+        12,
+        None,
+        Break::Nothing,
+    ),
+    (
+        "th-landeshauptkasse",
+        "RE-2026-0431",
+        2,
+        None,
+        Break::InvoiceNumber,
+    ),
+    (
+        "th-landeshauptkasse",
+        "RE-2026-0433",
+        1,
+        Some("04011000-1234512345-06"),
+        Break::Nothing,
+    ),
+    ("sn-hauptkasse", "RE-2026-0503", 1, None, Break::Nothing),
+];
+
+#[derive(Clone, Copy)]
+enum Break {
+    Nothing,
+    /// Without BT-1 the invoice is rejected (BR-02).
+    InvoiceNumber,
+}
+
+/// Puts a few generated invoices (valid, rejected, one with an unknown Leitweg-ID) into the
+/// inboxes of the demo cash offices, through the same intake as the API. Skipped when the
+/// Landeshauptkasse Thüringen's inbox already has invoices.
+pub async fn load_invoices(store: &Store, blobs: &BlobStore) -> Result<(), StoreError> {
+    let ctx = Context {
+        actor: Actor::System("demo"),
+        request_id: RequestId::internal("demo"),
+    };
+    let first = AuthorityId::new(INVOICES[0].0).expect("demo ids are valid");
+    if !store
+        .tenant(&first)
+        .einvoices()
+        .list(Filter::All, None, 1)
+        .await?
+        .items
+        .is_empty()
+    {
+        return Ok(());
+    }
+    for &(receiver, number, lines, leitweg, broken) in INVOICES {
+        let receiver = AuthorityId::new(receiver).expect("demo ids are valid");
+        let authority = store.admin().authority(&receiver).await?;
+        let own = authority.leitweg_id.clone().unwrap_or_default();
+        let mut xml = ubl_invoice(&Sample {
+            number,
+            issue_date: "2026-11-20",
+            leitweg_id: leitweg.unwrap_or(&own),
+            buyer_name: &authority.name,
+            lines,
+        });
+        if let Break::InvoiceNumber = broken {
+            xml = xml.replacen(&format!("<cbc:ID>{number}</cbc:ID>"), "", 1);
+        }
+        let incoming = Incoming {
+            channel: Channel::Api,
+            file_name: Some(format!("{number}.xml")),
+            bytes: xml.into_bytes().into(),
+        };
+        take_in(store, blobs, &ctx, &receiver, incoming).await?;
     }
     Ok(())
 }

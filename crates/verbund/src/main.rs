@@ -207,6 +207,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo::load(&store)
                 .await
                 .context("cannot load the demo data")?;
+            let blobs = verbund_store::blobs::BlobStore::open(&config.blob_location())
+                .context("cannot open the blob store")?;
+            demo::load_invoices(&store, &blobs)
+                .await
+                .context("cannot load the demo invoices")?;
             demo::print_welcome(&config);
             serve::serve(&config, store).await?;
             Ok(ExitCode::SUCCESS)

@@ -141,6 +141,45 @@ async fn demo_data_loads_idempotently() {
         let after = stdout(&cli(&dir, db.as_deref(), &["admin", "authority", "list"]));
         assert_eq!(before, after);
         assert_eq!(before.lines().count(), 19);
+        // The demo invoices went through the intake once: routed, validated, one to clarify.
+        let url = db
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.join("verbund.db").display()));
+        let store = verbund_store::Store::connect(
+            &url,
+            std::sync::Arc::new(verbund_core::SystemClock),
+            verbund_core::Limits::default(),
+        )
+        .await
+        .unwrap();
+        let kasse = verbund_core::AuthorityId::new("th-landeshauptkasse").unwrap();
+        let inbox = store
+            .tenant(&kasse)
+            .einvoices()
+            .list(verbund_store::einvoices::Filter::All, None, 50)
+            .await
+            .unwrap()
+            .items;
+        let mut seen: Vec<(String, &str, bool)> = inbox
+            .iter()
+            .map(|e| {
+                (
+                    e.file_name.clone().unwrap_or_default(),
+                    e.verdict.as_str(),
+                    e.clarification.is_some(),
+                )
+            })
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                ("RE-2026-0417.xml".to_owned(), "accept", false),
+                ("RE-2026-0420.xml".to_owned(), "accept", false),
+                ("RE-2026-0431.xml".to_owned(), "reject", false),
+                ("RE-2026-0433.xml".to_owned(), "accept", true),
+            ]
+        );
     }
 }
 

@@ -200,7 +200,8 @@ pub async fn einvoice_create(
         }
     };
     let taken = take_in(
-        &state,
+        state.store(),
+        state.blobs(),
         &caller.ctx(),
         &caller.authority,
         Incoming {

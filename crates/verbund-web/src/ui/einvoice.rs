@@ -253,7 +253,15 @@ pub(crate) async fn upload(
         file_name,
         bytes,
     };
-    let taken = match take_in(&state, &ui.ctx(), ui.authority(), incoming).await {
+    let taken = match take_in(
+        state.store(),
+        state.blobs(),
+        &ui.ctx(),
+        ui.authority(),
+        incoming,
+    )
+    .await
+    {
         Ok(taken) => taken.invoice,
         Err(e) => {
             tracing::error!(error = %e, "einvoice upload");
