@@ -145,13 +145,7 @@ async fn demo_data_loads_idempotently() {
         let url = db
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.join("verbund.db").display()));
-        let store = verbund_store::Store::connect(
-            &url,
-            std::sync::Arc::new(verbund_core::SystemClock),
-            verbund_core::Limits::default(),
-        )
-        .await
-        .unwrap();
+        let store = connect(&url).await;
         let kasse = verbund_core::AuthorityId::new("th-landeshauptkasse").unwrap();
         let inbox = store
             .tenant(&kasse)
@@ -241,13 +235,7 @@ async fn audit_verify_detects_tampering_and_exits_nonzero() {
             "{}",
             stdout(&ok)
         );
-        let store = verbund_store::Store::connect(
-            &url,
-            std::sync::Arc::new(verbund_core::SystemClock),
-            verbund_core::Limits::default(),
-        )
-        .await
-        .unwrap();
+        let store = connect(&url).await;
         verbund_store::testing::testing_sql(
             &store,
             "UPDATE audit_log SET actor = 'system:someone-else' WHERE seq = 2",
@@ -343,13 +331,7 @@ async fn the_server_refuses_a_database_from_a_newer_version() {
             "{}",
             stdout(&out)
         );
-        let store = verbund_store::Store::connect(
-            &url,
-            std::sync::Arc::new(verbund_core::SystemClock),
-            verbund_core::Limits::default(),
-        )
-        .await
-        .unwrap();
+        let store = connect(&url).await;
         verbund_store::testing::pretend_newer_binary_migrated(&store).await;
         let out = cli(
             dir.path(),
@@ -490,4 +472,15 @@ fn shutdown_finishes_requests_in_flight() {
     // New connections are refused once the server has drained.
     let (status, _, _) = server.stop();
     assert!(status.success());
+}
+
+/// The database a CLI or server process of these tests used, opened in the test.
+async fn connect(url: &str) -> verbund_store::Store {
+    verbund_store::Store::connect(
+        url,
+        std::sync::Arc::new(verbund_core::SystemClock),
+        verbund_core::Limits::default(),
+    )
+    .await
+    .unwrap()
 }
