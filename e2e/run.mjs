@@ -183,6 +183,19 @@ async function main() {
       const kept = await original.text();
       check("the original is kept byte for byte", kept === readFileSync(invoice, "utf8"));
     }
+    // The demo's clarification case (unknown Leitweg-ID) goes to the Saxon cash office.
+    await visit(page, "/module/e-rechnung?ansicht=klaerung");
+    const [caseLink] = await page.$$(`xpath/.//a[normalize-space()="RE-2026-0433"]`);
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), caseLink.click()]);
+    const clarification = await page.$eval("main", (m) => m.textContent);
+    check("the clarification case says why", clarification.includes("keiner Behörde dieses Knotens zugeordnet"), clarification.slice(0, 300));
+    await axe(page, "/module/e-rechnung/{id} (clarification)");
+    await page.select("#authority", "sn-hauptkasse");
+    await page.type("#forward-note", "Leistung für Sachsen erbracht");
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("form[action$='/weiterleiten'] button[type=submit]")]);
+    const forwarded = await page.$eval("main", (m) => m.textContent);
+    check("a clarification case is forwarded", forwarded.includes("Hauptkasse des Freistaates Sachsen"), forwarded.slice(0, 300));
+    await axe(page, "/module/e-rechnung/{id}/weiterleiten (done)");
     // A document that is no invoice: stored, rejected, with a printable rejection notice.
     const broken = join(mkdtempSync(join(tmpdir(), "verbund-e2e-")), "kaputt.xml");
     writeFileSync(broken, "<Rechnung>nicht wohlgeformt");

@@ -17,12 +17,19 @@ use crate::{AuditEntry, Context, Store, StoreError};
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// An open write transaction on one authority's data. Every change made through it is
-/// recorded in the authority's audit chain, and both commit together or not at all.
+/// recorded in the authority's audit chain, and both commit together or not at all. A change
+/// that moves something between authorities holds both chains ([`Change::begin_pair`]).
 pub struct Change<'s> {
     store: &'s Store,
     tx: Transaction<'static, Any>,
-    authority: AuthorityId,
     ctx: Context,
+    /// The chains this change appends to; the first is the change's own authority.
+    chains: Vec<Chain>,
+}
+
+/// One authority's chain head as this change moves it.
+struct Chain {
+    authority: AuthorityId,
     seq: i64,
     hash: String,
 }
@@ -34,24 +41,58 @@ impl<'s> Change<'s> {
         authority: &AuthorityId,
         ctx: &Context,
     ) -> Result<Self, StoreError> {
+        Self::begin_all(store, std::slice::from_ref(authority), ctx).await
+    }
+
+    /// Opens a change on `authority` that also appends to `other`'s chain (both commit or
+    /// neither). The heads are locked in id order, so two changes between the same two
+    /// authorities in opposite directions wait for each other instead of deadlocking.
+    pub(crate) async fn begin_pair(
+        store: &'s Store,
+        authority: &AuthorityId,
+        other: &AuthorityId,
+        ctx: &Context,
+    ) -> Result<Self, StoreError> {
+        Self::begin_all(store, &[authority.clone(), other.clone()], ctx).await
+    }
+
+    async fn begin_all(
+        store: &'s Store,
+        authorities: &[AuthorityId],
+        ctx: &Context,
+    ) -> Result<Self, StoreError> {
         let mut tx = store.pool().begin().await?;
-        // Touch the chain head first: on PostgreSQL this row lock serialises writers of one
-        // authority; on SQLite it takes the write lock before any read, so the transaction
-        // never has to upgrade a read snapshot (which would fail with SQLITE_BUSY).
-        let row = sqlx::query(
-            "UPDATE audit_heads SET seq = seq WHERE authority_id = $1 RETURNING seq, hash",
-        )
-        .bind(authority.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound("authority"))?;
+        let mut order: Vec<&AuthorityId> = authorities.iter().collect();
+        order.sort();
+        order.dedup();
+        let mut chains = Vec::with_capacity(order.len());
+        for authority in order {
+            // Touch the chain head first: on PostgreSQL this row lock serialises writers of
+            // one authority; on SQLite it takes the write lock before any read, so the
+            // transaction never has to upgrade a read snapshot (which would fail with
+            // SQLITE_BUSY).
+            let row = sqlx::query(
+                "UPDATE audit_heads SET seq = seq WHERE authority_id = $1 RETURNING seq, hash",
+            )
+            .bind(authority.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("authority"))?;
+            chains.push(Chain {
+                authority: authority.clone(),
+                seq: row.try_get("seq")?,
+                hash: row.try_get("hash")?,
+            });
+        }
+        // The change's own authority first.
+        if let Some(own) = chains.iter().position(|c| c.authority == authorities[0]) {
+            chains.swap(0, own);
+        }
         Ok(Self {
             store,
             tx,
-            authority: authority.clone(),
             ctx: ctx.clone(),
-            seq: row.try_get("seq")?,
-            hash: row.try_get("hash")?,
+            chains,
         })
     }
 
@@ -70,10 +111,12 @@ impl<'s> Change<'s> {
         Ok(Self {
             store,
             tx,
-            authority: authority.clone(),
             ctx: ctx.clone(),
-            seq: 0,
-            hash: GENESIS_HASH.to_owned(),
+            chains: vec![Chain {
+                authority: authority.clone(),
+                seq: 0,
+                hash: GENESIS_HASH.to_owned(),
+            }],
         })
     }
 
@@ -84,7 +127,7 @@ impl<'s> Change<'s> {
 
     /// The authority this change is scoped to.
     pub(crate) fn authority(&self) -> &AuthorityId {
-        &self.authority
+        &self.chains[0].authority
     }
 
     /// The store's clock reading.
@@ -100,10 +143,40 @@ impl<'s> Change<'s> {
         object_id: &str,
         detail: &impl Serialize,
     ) -> Result<(), StoreError> {
+        self.append(0, action, object_type, object_id, detail).await
+    }
+
+    /// Appends an audit entry to the other authority's chain of a [`Change::begin_pair`].
+    pub(crate) async fn record_in(
+        &mut self,
+        authority: &AuthorityId,
+        action: &str,
+        object_type: &str,
+        object_id: &str,
+        detail: &impl Serialize,
+    ) -> Result<(), StoreError> {
+        let chain = self
+            .chains
+            .iter()
+            .position(|c| &c.authority == authority)
+            .ok_or(StoreError::NotFound("authority"))?;
+        self.append(chain, action, object_type, object_id, detail)
+            .await
+    }
+
+    async fn append(
+        &mut self,
+        chain: usize,
+        action: &str,
+        object_type: &str,
+        object_id: &str,
+        detail: &impl Serialize,
+    ) -> Result<(), StoreError> {
         let detail = serde_json::to_string(detail).unwrap_or_else(|_| "{}".to_owned());
+        let head = &self.chains[chain];
         let entry = AuditEntry {
-            authority_id: self.authority.clone(),
-            seq: self.seq + 1,
+            authority_id: head.authority.clone(),
+            seq: head.seq + 1,
             occurred_at: self.store.clock().now(),
             actor: self.ctx.actor.to_string(),
             action: action.to_owned(),
@@ -111,7 +184,7 @@ impl<'s> Change<'s> {
             object_id: object_id.to_owned(),
             request_id: self.ctx.request_id.to_string(),
             detail,
-            prev_hash: self.hash.clone(),
+            prev_hash: head.hash.clone(),
             hash: String::new(),
         };
         let hash = entry_hash(&entry);
@@ -133,19 +206,22 @@ impl<'s> Change<'s> {
         .bind(&hash)
         .execute(&mut *self.tx)
         .await?;
-        self.seq = entry.seq;
-        self.hash = hash;
+        let head = &mut self.chains[chain];
+        head.seq = entry.seq;
+        head.hash = hash;
         Ok(())
     }
 
-    /// Moves the chain head and commits everything.
+    /// Moves the chain heads and commits everything.
     pub async fn commit(mut self) -> Result<(), StoreError> {
-        sqlx::query("UPDATE audit_heads SET seq = $1, hash = $2 WHERE authority_id = $3")
-            .bind(self.seq)
-            .bind(&self.hash)
-            .bind(self.authority.as_str())
-            .execute(&mut *self.tx)
-            .await?;
+        for chain in &self.chains {
+            sqlx::query("UPDATE audit_heads SET seq = $1, hash = $2 WHERE authority_id = $3")
+                .bind(chain.seq)
+                .bind(&chain.hash)
+                .bind(chain.authority.as_str())
+                .execute(&mut *self.tx)
+                .await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }

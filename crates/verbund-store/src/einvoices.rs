@@ -9,6 +9,7 @@ use sqlx::any::AnyRow;
 use verbund_core::{AuthorityId, Timestamp};
 use verbund_einvoice::intake::{Action, Status, Summary};
 
+use crate::audit::Change;
 use crate::records::{parse_col, ts_col};
 use crate::{Context, Page, StoreError, TenantStore};
 
@@ -447,5 +448,110 @@ impl EinvoiceStore<'_> {
             .await?;
         change.commit().await?;
         self.get(id).await
+    }
+
+    /// Forwards an invoice waiting for clarification to the authority it is meant for (a
+    /// misrouted invoice): it leaves this inbox and arrives in `target`'s, audited in both
+    /// chains in one transaction, and is checked for duplicates there. The caller copies the
+    /// original into the target's blob space first (same key).
+    pub async fn forward(
+        &self,
+        ctx: &Context,
+        id: &str,
+        target: &AuthorityId,
+        note: &str,
+    ) -> Result<Einvoice, StoreError> {
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(StoreError::InvalidTransition(
+                "eine Weiterleitung braucht einen Vermerk",
+            ));
+        }
+        let own = self.tenant.authority_id();
+        if own == target {
+            return Err(StoreError::InvalidTransition(
+                "die Rechnung liegt bereits bei dieser Behörde",
+            ));
+        }
+        let store = self.tenant.store();
+        let mut change = Change::begin_pair(store, own, target, ctx).await?;
+        let row = sqlx::query(
+            "SELECT clarification, seller_key, invoice_number, issue_date, sha256 \
+             FROM einvoices WHERE authority_id = $1 AND id = $2",
+        )
+        .bind(own.as_str())
+        .bind(id)
+        .fetch_optional(change.conn())
+        .await?
+        .ok_or(StoreError::NotFound("einvoice"))?;
+        if row.try_get::<Option<String>, _>("clarification")?.is_none() {
+            return Err(StoreError::InvalidTransition(
+                "nur Klärungsfälle werden weitergeleitet",
+            ));
+        }
+        let key: (Option<String>, Option<String>, Option<String>) = (
+            row.try_get("seller_key")?,
+            row.try_get("invoice_number")?,
+            row.try_get("issue_date")?,
+        );
+        let sha256: String = row.try_get("sha256")?;
+        let duplicate_of: Option<String> = match key {
+            (Some(seller), Some(number), Some(date)) => {
+                sqlx::query_scalar(
+                    "SELECT id FROM einvoices WHERE authority_id = $1 AND seller_key = $2 \
+                     AND invoice_number = $3 AND issue_date = $4 ORDER BY id LIMIT 1",
+                )
+                .bind(target.as_str())
+                .bind(seller)
+                .bind(number)
+                .bind(date)
+                .fetch_optional(change.conn())
+                .await?
+            }
+            _ => None,
+        };
+        let clarification = duplicate_of.as_ref().map(|_| {
+            "Dublettenverdacht: eine Rechnung desselben Verkäufers mit derselben Nummer und \
+             demselben Datum liegt bereits hier."
+                .to_owned()
+        });
+        let now = change.now();
+        sqlx::query(
+            "UPDATE einvoices SET authority_id = $1, clarification = $2, duplicate_of = $3, \
+             updated_at = $4 WHERE authority_id = $5 AND id = $6",
+        )
+        .bind(target.as_str())
+        .bind(&clarification)
+        .bind(&duplicate_of)
+        .bind(now)
+        .bind(own.as_str())
+        .bind(id)
+        .execute(change.conn())
+        .await?;
+        change
+            .record(
+                "einvoice.forward",
+                "einvoice",
+                id,
+                &serde_json::json!({ "to": target.as_str(), "note": note }),
+            )
+            .await?;
+        change
+            .record_in(
+                target,
+                "einvoice.receive",
+                "einvoice",
+                id,
+                &serde_json::json!({
+                    "forwarded_by": own.as_str(),
+                    "note": note,
+                    "sha256": sha256,
+                    "clarification": clarification,
+                    "duplicate_of": duplicate_of,
+                }),
+            )
+            .await?;
+        change.commit().await?;
+        store.tenant(target).einvoices().get(id).await
     }
 }

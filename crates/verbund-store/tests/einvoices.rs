@@ -286,3 +286,81 @@ async fn leitweg_ids_route_to_one_authority() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_misrouted_invoice_is_forwarded_with_both_chains_intact() {
+    for db in test_stores().await {
+        let s = &db.store;
+        let kasse = authority(s, "sn-hauptkasse", None).await;
+        let other = authority(s, "th-landeshauptkasse", None).await;
+        let mut misrouted = arrival("R-9", &kasse);
+        misrouted.clarification = Some("Leitweg-ID unbekannt".into());
+        let inbox = s.tenant(&kasse).einvoices();
+        let invoice = ok(inbox.receive(&ctx(), misrouted).await, "receive");
+        let clean = ok(
+            inbox.receive(&ctx(), arrival("R-10", &kasse)).await,
+            "clean",
+        );
+        for (id, target, note) in [
+            (&clean.id, &other, "x"),
+            (&invoice.id, &kasse, "x"),
+            (&invoice.id, &other, " "),
+        ] {
+            assert!(
+                matches!(
+                    inbox.forward(&ctx(), id, target, note).await,
+                    Err(StoreError::InvalidTransition(_))
+                ),
+                "{id} {target}"
+            );
+        }
+        let nowhere = AuthorityId::new("xx-nirgends").unwrap();
+        assert!(matches!(
+            inbox.forward(&ctx(), &invoice.id, &nowhere, "weiter").await,
+            Err(StoreError::NotFound(_))
+        ));
+        let moved = ok(
+            inbox
+                .forward(&ctx(), &invoice.id, &other, "gehört nach Thüringen")
+                .await,
+            "forward",
+        );
+        assert_eq!(
+            (moved.authority_id.as_str(), moved.clarification.as_deref()),
+            ("th-landeshauptkasse", None)
+        );
+        assert!(matches!(
+            inbox.get(&invoice.id).await,
+            Err(StoreError::NotFound(_))
+        ));
+        let trail = |a: AuthorityId| {
+            let id = invoice.id.clone();
+            async move {
+                ok(s.tenant(&a).audit_trail("einvoice", &id).await, "trail")
+                    .into_iter()
+                    .map(|e| e.action)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            trail(kasse.clone()).await,
+            ["einvoice.receive", "einvoice.forward"]
+        );
+        assert_eq!(
+            trail(other.clone()).await,
+            ["einvoice.receive"],
+            "{}",
+            db.label
+        );
+        let report = ok(verbund_store::audit::verify(s).await, "verify");
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        // Forwarded once more, from the new inbox, it would need a clarification again.
+        assert!(matches!(
+            s.tenant(&other)
+                .einvoices()
+                .forward(&ctx(), &invoice.id, &kasse, "zurück")
+                .await,
+            Err(StoreError::InvalidTransition(_))
+        ));
+    }
+}

@@ -216,3 +216,37 @@ pub fn report_json(report: &Report) -> serde_json::Value {
         "infos": of_level(Level::Information),
     })
 }
+
+/// Forwards a clarification case to the authority it is meant for: the original is copied
+/// into the target's blob space first (a failed forward leaves at most an unreferenced copy),
+/// the store moves the invoice and audits both sides in one transaction, then the source copy
+/// is removed.
+pub async fn forward(
+    store: &Store,
+    blobs: &BlobStore,
+    ctx: &Context,
+    from: &AuthorityId,
+    id: &str,
+    target: &AuthorityId,
+    note: &str,
+) -> Result<verbund_store::einvoices::Einvoice, StoreError> {
+    let inbox = store.tenant(from).einvoices();
+    let invoice = inbox.get(id).await?;
+    let key = BlobKey::new(&invoice.blob_key, store.limits().blob_key_bytes_max)?;
+    // Fail early (and copy nothing) for an unknown target.
+    store.admin().authority(target).await?;
+    let bytes = blobs.get(from, &key).await?;
+    blobs.put(target, &key, bytes).await?;
+    match inbox.forward(ctx, id, target, note).await {
+        Ok(moved) => {
+            if let Err(e) = blobs.delete(from, &key).await {
+                tracing::warn!(error = %e, "forwarded invoice: old copy of the original kept");
+            }
+            Ok(moved)
+        }
+        Err(e) => {
+            let _ = blobs.delete(target, &key).await;
+            Err(e)
+        }
+    }
+}

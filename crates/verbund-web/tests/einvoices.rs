@@ -208,7 +208,41 @@ async fn leitweg_ids_route_or_end_in_the_clarification_queue_without_changing_th
             .json();
         let queued = queue["items"].as_array().unwrap();
         assert_eq!(queued.len(), 3, "{}", env.label);
-        let first = queued[0]["id"].as_str().unwrap();
+        // The newest case (no Leitweg-ID at all) belongs to B: forward it there.
+        let misrouted = queued[0]["id"].as_str().unwrap().to_owned();
+        let forwarded = env
+            .api(
+                Method::POST,
+                &format!("/api/v1/einvoices/{misrouted}/forward"),
+                Some(&clerk),
+                Some(r#"{"authority_id":"by-b","note":"Lieferung ging nach Bayern"}"#),
+            )
+            .await;
+        assert_eq!(forwarded.status, StatusCode::OK, "{}", forwarded.text());
+        assert_eq!(forwarded.json()["authority_id"], "by-b");
+        env.get(&format!("/api/v1/einvoices/{misrouted}/original"), &clerk)
+            .await
+            .assert_problem(404, "VB-0006");
+        let at_b = env
+            .get(
+                &format!("/api/v1/einvoices/{misrouted}/original"),
+                env.token("b_clerk"),
+            )
+            .await;
+        assert_eq!(at_b.status, StatusCode::OK, "the original moved with it");
+        assert_eq!(at_b.body.as_ref(), invoice_to("").unwrap().as_slice());
+        env.api(
+            Method::POST,
+            &format!(
+                "/api/v1/einvoices/{}/forward",
+                queued[1]["id"].as_str().unwrap()
+            ),
+            Some(&clerk),
+            Some(r#"{"authority_id":"xx-gibt-es-nicht","note":"weg"}"#),
+        )
+        .await
+        .assert_problem(404, "VB-0006");
+        let first = queued[1]["id"].as_str().unwrap();
         let done = env
             .api(
                 Method::POST,

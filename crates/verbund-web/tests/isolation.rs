@@ -31,6 +31,7 @@ const API_PROBED: &[(&str, &str)] = &[
     ("get", "/api/v1/einvoices/{id}/original"),
     ("post", "/api/v1/einvoices/{id}/actions"),
     ("post", "/api/v1/einvoices/{id}/clarification"),
+    ("post", "/api/v1/einvoices/{id}/forward"),
 ];
 
 /// The UI routes probed below.
@@ -49,6 +50,7 @@ const PAGES_PROBED: &[(&str, &str)] = &[
     ("GET", "/module/e-rechnung/{id}/bescheid"),
     ("POST", "/module/e-rechnung/{id}/schritt"),
     ("POST", "/module/e-rechnung/{id}/klaerung"),
+    ("POST", "/module/e-rechnung/{id}/weiterleiten"),
     ("GET", "/verwaltung/benutzer"),
     ("POST", "/verwaltung/benutzer"),
     ("GET", "/verwaltung/behoerden"),
@@ -218,6 +220,7 @@ async fn api_callers_of_one_authority_never_reach_another() {
         for (path, body) in [
             ("actions", r#"{"action":"review"}"#),
             ("clarification", r#"{"note":"erledigt"}"#),
+            ("forward", r#"{"authority_id":"sn-a","note":"zu uns"}"#),
         ] {
             env.api(
                 Method::POST,
@@ -282,6 +285,7 @@ async fn ui_sessions_of_one_authority_never_reach_another() {
         for (path, field, value) in [
             ("schritt", "action", "review"),
             ("klaerung", "note", "erledigt"),
+            ("weiterleiten", "authority", "sn-a"),
         ] {
             let res = a
                 .post(

@@ -459,3 +459,50 @@ pub async fn einvoice_clarify(
         .await?;
     Ok(Json(invoice.into()))
 }
+
+/// Where to forward a clarification case.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForwardDto {
+    /// The authority the invoice is meant for.
+    #[schema(example = "th-landeshauptkasse")]
+    pub authority_id: String,
+    /// Why (required).
+    pub note: String,
+}
+
+/// Forwards an invoice from the clarification queue to the authority it is meant for (for
+/// example when its Leitweg-ID is wrong). It leaves the caller's inbox; both authorities'
+/// audit logs record the step.
+#[utoipa::path(
+    post, path = "/api/v1/einvoices/{id}/forward", tag = "einvoice",
+    params(("id" = String, Path, description = "Invoice id (UUID)")),
+    request_body = ForwardDto,
+    responses(
+        (status = 200, description = "The invoice, now in the target's inbox", body = EinvoiceDto),
+        (status = 400, description = "Invalid id or body", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such invoice here, or no such authority", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a clarification case, the own authority, or no note (VB-0012)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn einvoice_forward(
+    State(state): State<WebState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ForwardDto>,
+) -> Result<Json<EinvoiceDto>, ApiError> {
+    caller.require(WRITERS)?;
+    let id = invoice_id(&id)?;
+    let target: verbund_core::AuthorityId = body.authority_id.parse()?;
+    let moved = crate::intake::forward(
+        state.store(),
+        state.blobs(),
+        &caller.ctx(),
+        &caller.authority,
+        &id,
+        &target,
+        &body.note,
+    )
+    .await?;
+    Ok(Json(moved.into()))
+}

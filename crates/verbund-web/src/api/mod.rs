@@ -60,6 +60,10 @@ pub(crate) fn router(einvoice_bytes_max: usize) -> Router<WebState> {
             "/api/v1/einvoices/{id}/clarification",
             post(einvoices::einvoice_clarify),
         )
+        .route(
+            "/api/v1/einvoices/{id}/forward",
+            post(einvoices::einvoice_forward),
+        )
 }
 
 /// The OpenAPI document.
@@ -93,6 +97,7 @@ pub(crate) fn router(einvoice_bytes_max: usize) -> Router<WebState> {
         einvoices::einvoice_original,
         einvoices::einvoice_act,
         einvoices::einvoice_clarify,
+        einvoices::einvoice_forward,
     ),
     components(schemas(crate::problem::Problem)),
     modifiers(&BearerAuth),

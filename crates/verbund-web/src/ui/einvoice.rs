@@ -386,6 +386,8 @@ struct DetailPage {
     can_act: bool,
     csrf: String,
     notice: Option<&'static str>,
+    /// (id, name) of the authorities a clarification case can be forwarded to.
+    forward_to: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -450,6 +452,11 @@ pub(crate) async fn detail(
             note,
         });
     }
+    let forward_to = if invoice.clarification.is_some() && can_act(&ui) {
+        forward_targets(&state, &ui).await
+    } else {
+        Vec::new()
+    };
     let notice = match query.ok().and_then(|q| q.0.erledigt) {
         Some(step) if step == "klaerung" => Some("Die Klärung wurde abgeschlossen."),
         Some(_) => Some("Der Bearbeitungsschritt wurde gespeichert."),
@@ -479,9 +486,26 @@ pub(crate) async fn detail(
         can_act: can_act(&ui),
         csrf: ui.session.csrf_token.clone(),
         notice,
+        forward_to,
         invoice,
     };
     render(StatusCode::OK, &page)
+}
+
+/// (id, name) of every other authority of the node, for the forwarding form.
+async fn forward_targets(state: &WebState, ui: &UiSession) -> Vec<(String, String)> {
+    match state.store().admin().authorities(None, None, 500).await {
+        Ok(page) => page
+            .items
+            .into_iter()
+            .filter(|a| &a.id != ui.authority())
+            .map(|a| (a.id.to_string(), a.name))
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "einvoice detail: directory");
+            Vec::new()
+        }
+    }
 }
 
 /// A readable name for an audit actor: the user's display name, else the raw actor.
@@ -496,6 +520,69 @@ async fn actor_name(state: &WebState, actor: &str) -> String {
     match actor.split_once(':') {
         Some(("token", _)) => "Schnittstelle (API-Token)".to_owned(),
         _ => actor.to_owned(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ForwardForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    authority: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "einvoice/forwarded.html")]
+struct ForwardedPage {
+    layout: Layout,
+    authority_name: String,
+}
+
+/// Forwards a clarification case to the authority it is meant for.
+pub(crate) async fn forward(
+    State(state): State<WebState>,
+    ui: UiSession,
+    Path(id): Path<String>,
+    UiForm(form): UiForm<ForwardForm>,
+) -> Response {
+    if let Some(refused) = refuse_change(&ui, &form.csrf) {
+        return refused;
+    }
+    let Ok(target) = form.authority.parse::<verbund_core::AuthorityId>() else {
+        return ui.error(
+            ErrorCode::MalformedBody,
+            "Bitte wählen Sie eine Behörde aus.",
+        );
+    };
+    let moved = crate::intake::forward(
+        state.store(),
+        state.blobs(),
+        &ui.ctx(),
+        ui.authority(),
+        &id,
+        &target,
+        &form.note,
+    )
+    .await;
+    match moved {
+        Ok(_) => {
+            let authority_name = state
+                .store()
+                .admin()
+                .authority(&target)
+                .await
+                .map_or_else(|_| target.to_string(), |a| a.name);
+            render(
+                StatusCode::OK,
+                &ForwardedPage {
+                    layout: ui.layout(),
+                    authority_name,
+                },
+            )
+        }
+        Err(e) => after_change(&ui, &id, Err(e)),
     }
 }
 

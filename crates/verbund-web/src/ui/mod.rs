@@ -44,6 +44,7 @@ pub const PAGES: &[(&str, &str)] = &[
     ("GET", "/module/e-rechnung/{id}/bescheid"),
     ("POST", "/module/e-rechnung/{id}/schritt"),
     ("POST", "/module/e-rechnung/{id}/klaerung"),
+    ("POST", "/module/e-rechnung/{id}/weiterleiten"),
     ("GET", "/verwaltung/benutzer"),
     ("POST", "/verwaltung/benutzer"),
     ("GET", "/verwaltung/behoerden"),
@@ -73,6 +74,10 @@ pub(crate) fn router(einvoice_bytes_max: usize) -> Router<WebState> {
         .route("/module/e-rechnung/{id}/bescheid", get(einvoice::notice))
         .route("/module/e-rechnung/{id}/schritt", post(einvoice::step))
         .route("/module/e-rechnung/{id}/klaerung", post(einvoice::clarify))
+        .route(
+            "/module/e-rechnung/{id}/weiterleiten",
+            post(einvoice::forward),
+        )
         .route(
             "/verwaltung/benutzer",
             get(admin::user_list).post(admin::user_create),
