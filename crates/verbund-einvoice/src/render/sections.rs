@@ -85,11 +85,9 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn period(&mut self, terms: [&'static str; 2], value: Option<&Period>) {
-        if let Some(p) = value {
-            self.date(terms[0], "Beginn des Zeitraums", p.start);
-            self.date(terms[1], "Ende des Zeitraums", p.end);
-        }
+    fn period(&mut self, terms: [&'static str; 2], labels: [&'static str; 2], p: &Period) {
+        self.date(terms[0], labels[0], p.start);
+        self.date(terms[1], labels[1], p.end);
     }
 
     fn block(self, heading: Option<String>) -> Option<Block> {
@@ -126,7 +124,12 @@ fn section(
 pub(super) fn build(inv: &Invoice) -> Vec<Section> {
     let cur = inv.currency_code.as_deref().unwrap_or("");
     let mut sections = vec![
-        section("kopf", "Rechnung", "BT-1 bis BT-26", header(inv, cur)),
+        section(
+            "kopf",
+            "Allgemeine Angaben",
+            "BT-1 bis BT-26",
+            header(inv, cur),
+        ),
         section(
             "verkaeufer",
             "Verkäufer",
@@ -296,7 +299,8 @@ fn header(inv: &Invoice, cur: &str) -> Vec<Option<Block>> {
         pc.specification_id.as_deref(),
     );
     if let Some(p) = &inv.invoicing_period {
-        f.period(["BT-73", "BT-74"], Some(p));
+        let labels = ["Abrechnungszeitraum von", "Abrechnungszeitraum bis"];
+        f.period(["BT-73", "BT-74"], labels, p);
     }
     let mut blocks = vec![f.block(None)];
     blocks.extend(notes_and_preceding(inv, cur));
@@ -672,7 +676,10 @@ fn line(l: &InvoiceLine, cur: &str) -> Option<Block> {
         "Buchungsreferenz des Käufers",
         l.buyer_accounting_reference.as_deref(),
     );
-    f.period(["BT-134", "BT-135"], l.period.as_ref());
+    if let Some(p) = &l.period {
+        let labels = ["Leistungszeitraum von", "Leistungszeitraum bis"];
+        f.period(["BT-134", "BT-135"], labels, p);
+    }
     line_allowances(&mut f, &l.allowances, &LINE_ALLOWANCE);
     line_allowances(&mut f, &l.charges, &LINE_CHARGE);
     let p = &l.price;

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use serde::Serialize;
-use verbund_einvoice::{Finding, Level, ParsedInvoice, Report, Verdict};
+use verbund_einvoice::{Finding, Level, ParsedInvoice, Report, Verdict, render};
 
 use super::Lang;
 
@@ -203,7 +203,7 @@ pub fn summary_de(name: &str, parsed: Option<&ParsedInvoice>, report: &Report) -
         );
         let date = inv
             .issue_date
-            .map_or_else(|| "–".to_owned(), |d| d.to_string());
+            .map_or_else(|| "–".to_owned(), render::date_de);
         let _ = writeln!(s, "Rechnungsdatum (BT-2): {date}");
         let _ = writeln!(
             s,
@@ -223,7 +223,10 @@ pub fn summary_de(name: &str, parsed: Option<&ParsedInvoice>, report: &Report) -
             ("Gesamtbetrag mit USt. (BT-112)", t.total_with_vat),
             ("Fälliger Betrag (BT-115)", t.amount_due),
         ] {
-            let value = value.map_or_else(|| "–".to_owned(), |d| format!("{d} {currency}"));
+            let value = value.map_or_else(
+                || "–".to_owned(),
+                |d| format!("{} {currency}", render::decimal_de(d)),
+            );
             let _ = writeln!(s, "{label}: {value}");
         }
         let _ = writeln!(s, "Rechnungspositionen: {}", inv.lines.len());
