@@ -2,7 +2,7 @@
 //! document, selects the XRechnung 3.0.2 validation scenario exactly as the official KoSIT
 //! configuration does, and parses UBL 2.1 Invoice/`CreditNote` and UN/CEFACT CII D16B into one
 //! typed EN 16931 model ([`Invoice`]), and validates it against the XRechnung rules
-//! ([`validate`], [`Report`]) without a JVM or XSLT. Rendering will live here too.
+//! ([`validate`], [`Report`]) without a JVM or XSLT, and renders it as a printable German HTML page ([`render`]).
 //!
 //! The crate is pure: bytes in, values out. It must not do I/O (no files, network, database,
 //! clock or environment), must not start a JVM or XSLT processor, and must not depend on the
@@ -31,6 +31,7 @@ mod limits;
 mod mapping;
 pub mod model;
 pub mod pdf;
+pub mod render;
 mod report;
 pub mod rules;
 pub mod sample;
@@ -52,4 +53,5 @@ pub use scenario::{
 };
 pub use validate::{
     ENCODING, INTERNAL, INVALID_VALUE, LIMIT, NO_SCENARIO, NOT_INVOICE, NOT_XML, UNSAFE, validate,
+    validate_classified,
 };

@@ -45,8 +45,15 @@ pub const INTERNAL: &str = "VB-EINV-INTERNAL";
 /// reject iff a finding has level error; an internal failure gives [`Verdict::Undefined`].
 #[must_use]
 pub fn validate(input: &[u8], limits: &Limits) -> Report {
-    match classify(input, limits) {
-        Classification::Invoice(parsed) => rules_run(&parsed),
+    validate_classified(&classify(input, limits))
+}
+
+/// [`validate`] for a document already classified, so a caller that also needs the parsed
+/// invoice (to show it) reads the bytes once.
+#[must_use]
+pub fn validate_classified(classification: &Classification) -> Report {
+    match classification {
+        Classification::Invoice(parsed) => rules_run(parsed),
         Classification::NotXml {
             line,
             column,
@@ -62,8 +69,8 @@ pub fn validate(input: &[u8], limits: &Limits) -> Report {
             local_name,
         } => {
             let message = EinvoiceError::NotAnInvoice {
-                namespace,
-                local_name,
+                namespace: namespace.clone(),
+                local_name: local_name.clone(),
             }
             .to_string();
             refusal(NOT_INVOICE, None, message, "/".to_owned())
@@ -73,14 +80,14 @@ pub fn validate(input: &[u8], limits: &Limits) -> Report {
             specification_id,
         } => {
             let message = EinvoiceError::NoScenario {
-                syntax,
-                specification_id,
+                syntax: *syntax,
+                specification_id: specification_id.clone(),
             }
             .to_string();
-            refusal(NO_SCENARIO, Some(syntax), message, "/".to_owned())
+            refusal(NO_SCENARIO, Some(*syntax), message, "/".to_owned())
         }
         Classification::Rejected(error) => {
-            let id = match &error {
+            let id = match error {
                 EinvoiceError::DoctypeForbidden { .. } | EinvoiceError::UndeclaredEntity { .. } => {
                     UNSAFE
                 }

@@ -4,6 +4,7 @@
 mod admin;
 mod config;
 mod demo;
+mod einvoice;
 mod serve;
 
 use std::collections::BTreeMap;
@@ -62,6 +63,9 @@ enum Command {
     /// Administer authorities, users and API tokens directly on the database.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Validate and show XRechnung e-invoices (no database, no configuration needed).
+    #[command(subcommand)]
+    Einvoice(einvoice::EinvoiceCommand),
 }
 
 #[derive(Args, Clone, Default)]
@@ -95,6 +99,11 @@ enum AuditCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before the runtime, configuration and database: a one-file check must start fast.
+    let cli = match cli.command {
+        Command::Einvoice(command) => return einvoice::run(command),
+        command => Cli { command, ..cli },
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -262,5 +271,6 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open_store(&config).await?;
             admin::run(&store, cmd).await
         }
+        Command::Einvoice(command) => Ok(einvoice::run(command)),
     }
 }
