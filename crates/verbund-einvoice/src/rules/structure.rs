@@ -10,10 +10,12 @@
 //! hand-written in `structure/special.rs`. `tests/structure_tables.rs` re-derives both tables
 //! from the `.sch` sources at test time and compares them entry by entry.
 
+mod checker;
 mod cii;
 mod special;
 mod ubl;
 
+pub(crate) use checker::Checker;
 pub use cii::{CII_CONTEXTS, CII_RULES};
 pub use ubl::{UBL_CONTEXTS, UBL_RULES};
 
