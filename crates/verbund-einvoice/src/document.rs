@@ -4,6 +4,7 @@ use crate::error::EinvoiceError;
 use crate::limits::Limits;
 use crate::mapping::Mapped;
 use crate::model::Invoice;
+use crate::rules::structure::StructureFinding;
 use crate::scenario::{Scenario, Syntax, scenario_select};
 use crate::xml::input;
 use crate::xml::reader::DocumentReader;
@@ -18,6 +19,9 @@ pub struct ParsedInvoice {
     pub scenario: &'static Scenario,
     /// Its content.
     pub invoice: Invoice,
+    /// The syntax asserts (UBL-CR/-SR/-DT, CII-SR/-DT) that failed, found while parsing;
+    /// their level needs the scenario and is decided by [`crate::validate`].
+    pub structure_findings: Vec<StructureFinding>,
 }
 
 /// What a document is, as far as the e-invoice intake is concerned.
@@ -76,6 +80,7 @@ pub fn invoice_parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Ein
         Syntax::Cii => cii::read(&mut reader, limits)?,
     };
     reader.finish()?;
+    let structure_findings = reader.structure_findings();
     let ids: Vec<&str> = mapped
         .specification_ids
         .iter()
@@ -94,6 +99,7 @@ pub fn invoice_parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Ein
         syntax,
         scenario,
         invoice: mapped.invoice,
+        structure_findings,
     })
 }
 

@@ -12,6 +12,7 @@ mod codes;
 mod core;
 mod de;
 mod de_payment;
+pub mod structure;
 mod table;
 mod vat;
 mod vat_scope;

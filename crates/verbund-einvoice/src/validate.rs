@@ -6,8 +6,9 @@
 //!    schema-invalid document here and skips the schematron. Not implemented yet: today only
 //!    what the parser refuses (malformed typed values) stands in for it, so a document with,
 //!    e.g., an unknown element in a wrong place is checked by the rules instead of rejected.
-//! 3. The rule table ([`crate::rules::RULES`]) over the model, each finding levelled by its
-//!    flag and the scenario's `customLevel`.
+//! 3. The rule table ([`crate::rules::RULES`]) over the model, then the syntax asserts the
+//!    structure checker found during step 1 ([`crate::rules::structure`]), each finding
+//!    levelled by its flag and the scenario's `customLevel`.
 //!
 //! Outcomes before step 3 become one finding with an id of our own (`VB-EINV-*`), level error.
 
@@ -141,6 +142,16 @@ fn rules_run(parsed: &ParsedInvoice) -> Report {
                     location: location(parsed.syntax, at),
                 });
             }
+        }
+        // The syntax asserts are all CEN rules: they apply in every scenario.
+        for found in &parsed.structure_findings {
+            let rule = found.rule;
+            findings.push(Finding {
+                id: Cow::Borrowed(rule.id),
+                level: level_in(scenario, rule.id, rule.flag),
+                message: rule.message.to_owned(),
+                location: found.location.clone(),
+            });
         }
         findings
     }));

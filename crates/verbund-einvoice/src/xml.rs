@@ -11,7 +11,7 @@ pub(crate) mod reader;
 
 /// The namespaces the invoice syntaxes use, resolved once per element so that matching a
 /// name is a comparison of two small values instead of two URIs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub(crate) enum Ns {
     /// No namespace.
     #[default]
@@ -24,6 +24,8 @@ pub(crate) enum Ns {
     Cac,
     /// UBL `CommonBasicComponents-2` (`cbc`).
     Cbc,
+    /// UBL `CommonExtensionComponents-2` (`ext`), seen only by the structure checker.
+    Ext,
     /// CII root namespace (`rsm`).
     Rsm,
     /// CII `ReusableAggregateBusinessInformationEntity:100` (`ram`).
@@ -48,6 +50,7 @@ impl Ns {
                 "CommonAggregateComponents-2" => Self::Cac,
                 "Invoice-2" => Self::UblInvoice,
                 "CreditNote-2" => Self::UblCreditNote,
+                "CommonExtensionComponents-2" => Self::Ext,
                 _ => Self::Other,
             }
         } else if let Some(rest) = uri.strip_prefix(CEFACT) {
@@ -63,7 +66,23 @@ impl Ns {
         }
     }
 
-    /// The conventional prefix used in the paths of the syntax mappings.
+    /// The conventional prefix, as written in locations (`None` for the root namespaces and
+    /// no namespace, which locations write without a prefix).
+    pub(crate) fn prefix(self) -> Option<&'static str> {
+        match self {
+            Self::Cac => Some("cac"),
+            Self::Cbc => Some("cbc"),
+            Self::Ext => Some("ext"),
+            Self::Rsm => Some("rsm"),
+            Self::Ram => Some("ram"),
+            Self::Udt => Some("udt"),
+            Self::Qdt => Some("qdt"),
+            Self::Other => Some("*"),
+            Self::Empty | Self::UblInvoice | Self::UblCreditNote => None,
+        }
+    }
+
+    /// The namespace of a prefix used in the syntax mappings' and the schematron's paths.
     pub(crate) fn from_prefix(prefix: &str) -> Self {
         match prefix {
             "cac" => Self::Cac,
@@ -72,8 +91,11 @@ impl Ns {
             "ram" => Self::Ram,
             "udt" => Self::Udt,
             "qdt" => Self::Qdt,
+            "ext" => Self::Ext,
+            "ubl" => Self::UblInvoice,
+            "cn" => Self::UblCreditNote,
             _ => {
-                debug_assert!(false, "unknown prefix {prefix} in a mapping path");
+                debug_assert!(false, "unknown prefix {prefix} in a path");
                 Self::Other
             }
         }

@@ -8,7 +8,7 @@ mod shared_data;
 
 use std::collections::BTreeSet;
 
-use verbund_einvoice::rules::RULES;
+use verbund_einvoice::rules::{RULES, structure};
 use verbund_einvoice::{Level, Limits, Verdict, validate};
 
 struct Case {
@@ -957,7 +957,9 @@ fn edit(mut text: String, edits: &[(&str, usize, &str)]) -> Option<String> {
 fn implemented(ids: &[&'static str]) -> BTreeSet<&'static str> {
     ids.iter()
         .copied()
-        .filter(|id| RULES.iter().any(|r| r.id == *id))
+        .filter(|id| {
+            RULES.iter().any(|r| r.id == *id) || structure::implemented_ids().any(|s| s == *id)
+        })
         .collect()
 }
 

@@ -12,6 +12,7 @@ use quick_xml::name::ResolveResult;
 use super::{Ns, position};
 use crate::error::EinvoiceError;
 use crate::limits::{LimitKind, Limits};
+use crate::rules::structure::{Checker, StructureFinding};
 
 /// Unprefixed attributes as (local name, value).
 pub(crate) type Attributes<'i> = Vec<(Cow<'i, str>, Cow<'i, str>)>;
@@ -59,6 +60,9 @@ pub(crate) struct DocumentReader<'i> {
     pending_end: bool,
     phase: Phase,
     root_namespace: Option<String>,
+    /// The syntax asserts, checked on every element as it streams past (also on those the
+    /// mappings skip); `None` until the root is known to be an invoice root.
+    structure: Option<Checker<'i>>,
 }
 
 impl<'i> DocumentReader<'i> {
@@ -77,6 +81,7 @@ impl<'i> DocumentReader<'i> {
             pending_end: false,
             phase: Phase::Nothing,
             root_namespace: None,
+            structure: None,
         }
     }
 
@@ -87,6 +92,14 @@ impl<'i> DocumentReader<'i> {
     /// Namespace URI of the root element, known once the root's `Start` has been returned.
     pub(crate) fn root_namespace(&self) -> Option<&str> {
         self.root_namespace.as_deref()
+    }
+
+    /// The syntax-assert findings, once the document has been read to its end.
+    pub(crate) fn structure_findings(&mut self) -> Vec<StructureFinding> {
+        self.structure
+            .take()
+            .map(Checker::into_findings)
+            .unwrap_or_default()
     }
 
     /// Reads up to and including the root element's start tag.
@@ -177,17 +190,28 @@ impl<'i> DocumentReader<'i> {
                 }
                 Event::Text(text) => {
                     if self.depth > 0 {
-                        return Ok(Node::Text(normalise_line_ends(text.into_inner())));
+                        let text = normalise_line_ends(text.into_inner());
+                        if let Some(checker) = &mut self.structure {
+                            checker.text(&text);
+                        }
+                        return Ok(Node::Text(text));
                     }
                     if !crate::lexical::trim_xml(&text).is_empty() {
                         return Err(self.ill_formed(offset, "Text außerhalb des Wurzelelements"));
                     }
                 }
                 Event::CData(cdata) if self.depth > 0 => {
-                    return Ok(Node::Text(normalise_line_ends(cdata.into_inner())));
+                    let text = normalise_line_ends(cdata.into_inner());
+                    if let Some(checker) = &mut self.structure {
+                        checker.text(&text);
+                    }
+                    return Ok(Node::Text(text));
                 }
                 Event::GeneralRef(reference) if self.depth > 0 => {
                     let ch = self.resolve_reference(&reference, offset)?;
+                    if let Some(checker) = &mut self.structure {
+                        checker.text(ch.encode_utf8(&mut [0; 4]));
+                    }
                     return Ok(Node::Text(Cow::Owned(ch.to_string())));
                 }
                 Event::CData(_) | Event::GeneralRef(_) => {
@@ -232,16 +256,23 @@ impl<'i> DocumentReader<'i> {
                 offset,
             ));
         }
+        let name = self.borrowed_from_input(start.local_name().into_inner());
         if self.phase != Phase::Root {
             self.phase = Phase::Root;
             self.root_namespace = uri;
+            self.structure = Checker::for_root(ns, &name);
         }
-        let name = self.borrowed_from_input(start.local_name().into_inner());
         let attrs = self.attributes(start, offset)?;
+        if let Some(checker) = &mut self.structure {
+            checker.open(ns, &name, &attrs);
+        }
         Ok(StartTag { ns, name, attrs })
     }
 
     fn close(&mut self) {
+        if let Some(checker) = &mut self.structure {
+            checker.close();
+        }
         self.depth = self.depth.saturating_sub(1);
         if self.depth == 0 {
             self.phase = Phase::Epilog;

@@ -1,0 +1,731 @@
+//! The streaming structure checker: an NFA over the element stack.
+//!
+//! The tables are compiled once per process into a trie per context (edges keyed by an interned
+//! namespace + local name). Per document the checker keeps, for each open element, the trie
+//! states that are active below it and, for each context element, one counter per assert.
+//! Opening an element advances its parent's states by one step; reaching a terminal counts
+//! a node for its assert. Nothing is allocated per element once the stacks have grown to the
+//! document's depth, except for findings.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use super::special::{self, Special};
+use super::{
+    Anchor, CII_CONTEXTS, CII_RULES, Path, StructureFinding, StructureRule, Test, UBL_CONTEXTS,
+    UBL_RULES,
+};
+use crate::xml::Ns;
+
+/// Findings kept per rule id and document; the rest are counted out. Every rule that fails
+/// keeps at least one finding, so the verdict never changes.
+const FINDINGS_PER_RULE_MAX: u16 = 50;
+
+/// Which structure tables apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Family {
+    Ubl,
+    Cii,
+}
+
+/// An interned (namespace, local name) of the tables.
+type NameId = u16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hit {
+    /// Counts towards a `Count` test.
+    Count,
+    /// First or second path of a `NotBoth` test.
+    First,
+    Second,
+}
+
+#[derive(Debug, Default)]
+struct Node {
+    /// Child-axis steps, sorted by name id.
+    children: Vec<(NameId, u32)>,
+    /// Descendant steps (`//x`), sorted by name id.
+    descendants: Vec<(NameId, u32)>,
+    /// Attribute steps of the element at this node: (attribute, local rule index, hit).
+    attributes: Vec<(&'static str, u16, Hit)>,
+    /// `//@x`: attributes of this element and of every descendant.
+    descendant_attributes: Vec<(&'static str, u16, Hit)>,
+    /// Asserts that count the element at this node.
+    terminals: Vec<(u16, Hit)>,
+}
+
+impl Node {
+    fn has_steps(&self) -> bool {
+        !self.children.is_empty() || !self.descendants.is_empty()
+    }
+
+    fn propagates(&self) -> bool {
+        !self.descendants.is_empty() || !self.descendant_attributes.is_empty()
+    }
+}
+
+/// How an element is recognised as a context.
+#[derive(Debug)]
+enum Matcher {
+    /// Element name and ancestors, innermost first; `absolute` also fixes the depth.
+    Path { steps: Vec<NameId>, absolute: bool },
+    EndsWith {
+        ns: Option<Ns>,
+        suffix: &'static str,
+    },
+    /// Hand-written (`special.rs`).
+    Special(Special),
+}
+
+#[derive(Debug)]
+struct CompiledContext {
+    matchers: Vec<Matcher>,
+    /// Global indexes of the asserts of this context, in table order.
+    rules: Vec<u16>,
+    root: u32,
+}
+
+#[derive(Debug)]
+pub(super) struct Compiled {
+    pub(super) rules: &'static [StructureRule],
+    names: Vec<(&'static str, Ns)>,
+    /// Open-addressing hash index into `names` (`NameId::MAX` is empty): the name lookup runs
+    /// once per element, and a binary search over ~1,000 names cost 10 % of the parse.
+    slots: Vec<NameId>,
+    contexts: Vec<CompiledContext>,
+    nodes: Vec<Node>,
+    /// Contexts whose matcher's innermost step is this name, ascending.
+    by_last_name: Vec<Vec<u16>>,
+    /// Contexts matched by name suffix or special code, ascending.
+    by_other: Vec<u16>,
+}
+
+static UBL: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(UBL_CONTEXTS, UBL_RULES));
+static CII: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(CII_CONTEXTS, CII_RULES));
+
+/// FNV-1a over the local name, mixed with the namespace.
+fn name_hash(ns: Ns, local: &str) -> usize {
+    let mut hash: u32 = 0x811c_9dc5 ^ (ns as u32);
+    for &byte in local.as_bytes() {
+        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+    }
+    hash as usize
+}
+
+fn split(step: &str) -> (Ns, &str) {
+    match step.split_once(':') {
+        Some((prefix, local)) => (Ns::from_prefix(prefix), local),
+        None => (Ns::Empty, step),
+    }
+}
+
+impl Compiled {
+    fn new(contexts: &'static [super::Context], rules: &'static [StructureRule]) -> Self {
+        let mut names: Vec<(&'static str, Ns)> = Vec::new();
+        let mut note = |step: &'static str| {
+            let step = step.trim_start_matches("//");
+            if !step.starts_with('@') {
+                let (ns, local) = split(step);
+                names.push((local, ns));
+            }
+        };
+        for context in contexts {
+            if let Anchor::Absolute(paths) | Anchor::Relative(paths) = context.anchor {
+                paths.iter().flat_map(|p| p.iter()).for_each(|s| note(s));
+            }
+        }
+        for rule in rules {
+            match rule.test {
+                Test::Count { paths, .. } => {
+                    paths.iter().flat_map(|p| p.iter()).for_each(|s| note(s));
+                }
+                Test::NotBoth(a, b) => a.iter().chain(b.iter()).for_each(|s| note(s)),
+                Test::Special => {}
+            }
+        }
+        for step in special::NAMES {
+            note(step);
+        }
+        names.sort_unstable();
+        names.dedup();
+        let mut slots = vec![NameId::MAX; (names.len() * 4).next_power_of_two()];
+        let mask = slots.len() - 1;
+        for (id, &(local, ns)) in names.iter().enumerate() {
+            let mut at = name_hash(ns, local) & mask;
+            while slots[at] != NameId::MAX {
+                at = (at + 1) & mask;
+            }
+            slots[at] = NameId::try_from(id).expect("fewer than 65,535 names");
+        }
+        let mut compiled = Self {
+            rules,
+            names,
+            slots,
+            contexts: Vec::new(),
+            nodes: Vec::new(),
+            by_last_name: Vec::new(),
+            by_other: Vec::new(),
+        };
+        compiled.by_last_name = vec![Vec::new(); compiled.names.len()];
+        for (index, context) in contexts.iter().enumerate() {
+            let index = u16::try_from(index).expect("fewer than 65,536 contexts");
+            let matchers = compiled.matchers(context);
+            for matcher in &matchers {
+                match matcher {
+                    Matcher::Path { steps, .. } => {
+                        compiled.by_last_name[usize::from(steps[0])].push(index);
+                    }
+                    Matcher::EndsWith { .. } | Matcher::Special(_) => compiled.by_other.push(index),
+                }
+            }
+            let root = compiled.node_new();
+            let mut context_rules = Vec::new();
+            for (global, rule) in rules.iter().enumerate() {
+                if rule.context != index {
+                    continue;
+                }
+                let local = u16::try_from(context_rules.len()).expect("few rules per context");
+                context_rules.push(u16::try_from(global).expect("fewer than 65,536 rules"));
+                match rule.test {
+                    Test::Count { paths, .. } => {
+                        for path in paths {
+                            compiled.insert(root, path, local, Hit::Count);
+                        }
+                    }
+                    Test::NotBoth(a, b) => {
+                        compiled.insert(root, a, local, Hit::First);
+                        compiled.insert(root, b, local, Hit::Second);
+                    }
+                    Test::Special => {}
+                }
+            }
+            compiled.contexts.push(CompiledContext {
+                matchers,
+                rules: context_rules,
+                root,
+            });
+        }
+        for list in &mut compiled.by_last_name {
+            list.sort_unstable();
+            list.dedup();
+        }
+        compiled.by_other.dedup();
+        compiled
+    }
+
+    fn node_new(&mut self) -> u32 {
+        self.nodes.push(Node::default());
+        u32::try_from(self.nodes.len() - 1).expect("fewer than 2^32 trie nodes")
+    }
+
+    pub(super) fn name_id(&self, ns: Ns, local: &str) -> Option<NameId> {
+        let mask = self.slots.len() - 1;
+        let mut at = name_hash(ns, local) & mask;
+        loop {
+            let id = self.slots[at];
+            let &(name, name_ns) = self.names.get(usize::from(id))?;
+            if name_ns == ns && name == local {
+                return Some(id);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn step_id(&self, step: &str) -> NameId {
+        let (ns, local) = split(step);
+        self.name_id(ns, local)
+            .expect("every table name is interned")
+    }
+
+    fn matchers(&self, context: &super::Context) -> Vec<Matcher> {
+        let paths = |paths: &[Path], absolute| {
+            paths
+                .iter()
+                .map(|p| Matcher::Path {
+                    steps: p.iter().rev().map(|s| self.step_id(s)).collect(),
+                    absolute,
+                })
+                .collect()
+        };
+        match context.anchor {
+            Anchor::Absolute(p) => paths(p, true),
+            Anchor::Relative(p) => paths(p, false),
+            Anchor::EndsWith { prefix, suffix } => vec![Matcher::EndsWith {
+                ns: prefix.map(Ns::from_prefix),
+                suffix,
+            }],
+            Anchor::Special => special::matcher(context.xpath)
+                .map(Matcher::Special)
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    fn insert(&mut self, root: u32, path: Path, local: u16, hit: Hit) {
+        let mut node = root;
+        for (i, step) in path.iter().enumerate() {
+            let terminal = i + 1 == path.len();
+            let (descendant, step) = match step.strip_prefix("//") {
+                Some(rest) => (true, rest),
+                None => (false, *step),
+            };
+            if let Some(attribute) = step.strip_prefix('@') {
+                let at = &mut self.nodes[node as usize];
+                let list = if descendant {
+                    &mut at.descendant_attributes
+                } else {
+                    &mut at.attributes
+                };
+                list.push((attribute, local, hit));
+                continue;
+            }
+            let id = self.step_id(step);
+            let edges = if descendant {
+                &self.nodes[node as usize].descendants
+            } else {
+                &self.nodes[node as usize].children
+            };
+            let next = if let Ok(found) = edges.binary_search_by_key(&id, |e| e.0) {
+                edges[found].1
+            } else {
+                let new = self.node_new();
+                let at = &mut self.nodes[node as usize];
+                let edges = if descendant {
+                    &mut at.descendants
+                } else {
+                    &mut at.children
+                };
+                let pos = edges
+                    .binary_search_by_key(&id, |e| e.0)
+                    .unwrap_or_else(|p| p);
+                edges.insert(pos, (id, new));
+                new
+            };
+            node = next;
+            if terminal {
+                self.nodes[node as usize].terminals.push((local, hit));
+            }
+        }
+    }
+}
+
+/// One active trie state below an open element.
+#[derive(Debug, Clone, Copy)]
+struct State {
+    node: u32,
+    /// Depth of the context element whose counters it feeds.
+    context_depth: u32,
+    /// Carried down from an ancestor for its `//` steps: child steps no longer apply.
+    inherited: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Counter {
+    count: u32,
+    /// `C_*` bits.
+    flags: u8,
+}
+
+/// The first path of a `NotBoth` test selected something.
+const C_FIRST: u8 = 1;
+/// The second path did.
+const C_SECOND: u8 = 1 << 1;
+/// The assert has fired for this context element.
+const C_FIRED: u8 = 1 << 2;
+/// The context element is exempt (`unless`).
+const C_EXEMPT: u8 = 1 << 3;
+
+/// One open element.
+#[derive(Debug, Default)]
+pub(super) struct Frame<'i> {
+    pub(super) ns: Ns,
+    pub(super) name: Cow<'i, str>,
+    pub(super) id: Option<NameId>,
+    /// 1-based position among the parent's children of the same name.
+    position: u32,
+    /// Per child name seen so far, how many.
+    children: Vec<(Ns, Cow<'i, str>, u32)>,
+    states_start: usize,
+    counters_start: usize,
+    context: Option<u16>,
+    /// Facts the hand-written checks collect about this element.
+    pub(super) facts: special::Facts,
+}
+
+/// The per-document state of the checker.
+pub(crate) struct Checker<'i> {
+    pub(super) family: Family,
+    pub(super) credit_note: bool,
+    pub(super) compiled: &'static Compiled,
+    pub(super) frames: Vec<Frame<'i>>,
+    /// Number of open elements; `frames[..depth]` are live.
+    pub(super) depth: usize,
+    states: Vec<State>,
+    counters: Vec<Counter>,
+    pub(super) findings: Vec<StructureFinding>,
+    per_rule: Vec<u16>,
+    pub(super) special: special::DocumentFacts,
+    /// Text of the innermost element that asked for it.
+    pub(super) text: String,
+    pub(super) text_depth: Option<usize>,
+}
+
+impl<'i> Checker<'i> {
+    /// A checker for a document whose root element is `(ns, local)`, `None` if the root is
+    /// not an invoice root.
+    pub(crate) fn for_root(ns: Ns, local: &str) -> Option<Self> {
+        let (family, credit_note) = match (ns, local) {
+            (Ns::UblInvoice, "Invoice") => (Family::Ubl, false),
+            (Ns::UblCreditNote, "CreditNote") => (Family::Ubl, true),
+            (Ns::Rsm, "CrossIndustryInvoice") => (Family::Cii, false),
+            _ => return None,
+        };
+        let compiled: &'static Compiled = match family {
+            Family::Ubl => &UBL,
+            Family::Cii => &CII,
+        };
+        Some(Self {
+            family,
+            credit_note,
+            compiled,
+            frames: Vec::new(),
+            depth: 0,
+            states: Vec::new(),
+            counters: Vec::new(),
+            findings: Vec::new(),
+            per_rule: vec![0; compiled.rules.len()],
+            special: special::DocumentFacts::default(),
+            text: String::new(),
+            text_depth: None,
+        })
+    }
+
+    /// The findings, once the document has been read.
+    pub(crate) fn into_findings(self) -> Vec<StructureFinding> {
+        self.findings
+    }
+
+    #[expect(
+        clippy::ptr_arg,
+        reason = "the name is cloned as a `Cow` to keep borrowing the input"
+    )]
+    pub(crate) fn open(
+        &mut self,
+        ns: Ns,
+        name: &Cow<'i, str>,
+        attrs: &[(Cow<'i, str>, Cow<'i, str>)],
+    ) {
+        let depth = self.depth;
+        let position = match depth.checked_sub(1) {
+            Some(parent) => sibling_position(&mut self.frames[parent].children, ns, name),
+            None => 1,
+        };
+        if self.frames.len() == depth {
+            self.frames.push(Frame::default());
+        }
+        let id = self.compiled.name_id(ns, name);
+        let states_start = self.states.len();
+        let counters_start = self.counters.len();
+        {
+            let frame = &mut self.frames[depth];
+            frame.ns = ns;
+            frame.name.clone_from(name);
+            frame.id = id;
+            frame.position = position;
+            frame.children.clear();
+            frame.states_start = states_start;
+            frame.counters_start = counters_start;
+            frame.context = None;
+            frame.facts = special::Facts::default();
+        }
+        self.depth += 1;
+        if depth > 0 {
+            let parent_states = self.frames[depth - 1].states_start..states_start;
+            for i in parent_states {
+                let state = self.states[i];
+                let node = &self.compiled.nodes[state.node as usize];
+                if node.propagates() {
+                    self.states.push(State {
+                        inherited: true,
+                        ..state
+                    });
+                    self.attributes_check(&node.descendant_attributes, attrs, state.context_depth);
+                }
+                if let Some(id) = id {
+                    let edges: &[&Vec<(NameId, u32)>] = if state.inherited {
+                        &[&node.descendants]
+                    } else {
+                        &[&node.children, &node.descendants]
+                    };
+                    for edges in edges {
+                        if let Ok(found) = edges.binary_search_by_key(&id, |e| e.0) {
+                            self.enter(edges[found].1, state.context_depth, attrs);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(context) = self.context_of(ns, name, id) {
+            self.context_open(context, attrs);
+        }
+        special::open(self, attrs);
+    }
+
+    /// The element just opened reached `node`.
+    fn enter(&mut self, node: u32, context_depth: u32, attrs: &[(Cow<'i, str>, Cow<'i, str>)]) {
+        let compiled = self.compiled;
+        let at = &compiled.nodes[node as usize];
+        for &(local, hit) in &at.terminals {
+            self.hit(context_depth, local, hit);
+        }
+        self.attributes_check(&at.attributes, attrs, context_depth);
+        self.attributes_check(&at.descendant_attributes, attrs, context_depth);
+        if at.has_steps() || at.propagates() {
+            self.states.push(State {
+                node,
+                context_depth,
+                inherited: false,
+            });
+        }
+    }
+
+    fn attributes_check(
+        &mut self,
+        wanted: &[(&'static str, u16, Hit)],
+        attrs: &[(Cow<'i, str>, Cow<'i, str>)],
+        context_depth: u32,
+    ) {
+        for &(attribute, local, hit) in wanted {
+            if attrs.iter().any(|(name, _)| name == attribute) {
+                self.hit(context_depth, local, hit);
+            }
+        }
+    }
+
+    fn hit(&mut self, context_depth: u32, local: u16, hit: Hit) {
+        let frame = &self.frames[context_depth as usize];
+        let Some(context) = frame.context else {
+            return;
+        };
+        let index = frame.counters_start + usize::from(local);
+        let counter = &mut self.counters[index];
+        match hit {
+            Hit::Count => counter.count = counter.count.saturating_add(1),
+            Hit::First => counter.flags |= C_FIRST,
+            Hit::Second => counter.flags |= C_SECOND,
+        }
+        if counter.flags & (C_FIRED | C_EXEMPT) != 0 {
+            return;
+        }
+        let compiled = self.compiled;
+        let rule = usize::from(compiled.contexts[usize::from(context)].rules[usize::from(local)]);
+        let fails = match compiled.rules[rule].test {
+            Test::Count { max, .. } => counter.count > max,
+            Test::NotBoth(..) => counter.flags & (C_FIRST | C_SECOND) == C_FIRST | C_SECOND,
+            Test::Special => false,
+        };
+        if fails {
+            counter.flags |= C_FIRED;
+            self.fire(rule, context_depth as usize);
+        }
+    }
+
+    /// The first context of the pattern that matches the element just opened.
+    fn context_of(&self, ns: Ns, name: &str, id: Option<NameId>) -> Option<u16> {
+        let compiled = self.compiled;
+        let by_name = id.map_or(&[][..], |id| &compiled.by_last_name[usize::from(id)][..]);
+        let mut best: Option<u16> = None;
+        for &context in by_name.iter().chain(&compiled.by_other) {
+            if best.is_some_and(|b| b <= context) {
+                continue;
+            }
+            let matches = compiled.contexts[usize::from(context)]
+                .matchers
+                .iter()
+                .any(|m| self.matches(m, ns, name));
+            if matches {
+                best = Some(context);
+            }
+        }
+        best
+    }
+
+    fn matches(&self, matcher: &Matcher, ns: Ns, name: &str) -> bool {
+        match matcher {
+            Matcher::Path { steps, absolute } => {
+                let depth = self.depth;
+                if steps.len() > depth || (*absolute && steps.len() != depth) {
+                    return false;
+                }
+                steps
+                    .iter()
+                    .zip(self.frames[..depth].iter().rev())
+                    .all(|(&step, frame)| frame.id == Some(step))
+            }
+            Matcher::EndsWith { ns: wanted, suffix } => {
+                wanted.is_none_or(|w| w == ns) && name.ends_with(suffix)
+            }
+            Matcher::Special(special) => special::matches(self, *special, ns, name),
+        }
+    }
+
+    fn context_open(&mut self, context: u16, attrs: &[(Cow<'i, str>, Cow<'i, str>)]) {
+        let compiled = self.compiled;
+        let depth = self.depth - 1;
+        self.frames[depth].context = Some(context);
+        let at = &compiled.contexts[usize::from(context)];
+        for &rule in &at.rules {
+            let exempt = compiled.rules[usize::from(rule)]
+                .unless
+                .is_some_and(|unless| self.exempt(unless));
+            self.counters.push(Counter {
+                count: 0,
+                flags: if exempt { C_EXEMPT } else { 0 },
+            });
+        }
+        let context_depth = u32::try_from(depth).unwrap_or(u32::MAX);
+        self.enter(at.root, context_depth, attrs);
+    }
+
+    /// Evaluates the `unless` exemption of an assert for the element just opened.
+    fn exempt(&self, unless: &str) -> bool {
+        let frames = &self.frames[..self.depth];
+        let named = |frame: &Frame<'_>, qname: &str| {
+            let (ns, local) = split(qname);
+            frame.ns == ns && frame.name == local
+        };
+        if let Some(qname) = unless.strip_prefix("self::") {
+            return frames.last().is_some_and(|f| named(f, qname));
+        }
+        if let Some(qname) = unless.strip_prefix("ancestor::") {
+            return frames[..frames.len() - 1].iter().any(|f| named(f, qname));
+        }
+        if unless == "../cn:CreditNote" {
+            return self.depth == 1 && self.credit_note;
+        }
+        debug_assert!(false, "unknown exemption {unless}");
+        false
+    }
+
+    pub(crate) fn text(&mut self, text: &str) {
+        if self.text_depth.is_some_and(|d| self.depth >= d) {
+            self.text.push_str(text);
+        }
+    }
+
+    pub(crate) fn close(&mut self) {
+        let Some(depth) = self.depth.checked_sub(1) else {
+            return;
+        };
+        special::close(self);
+        if let Some(context) = self.frames[depth].context {
+            let compiled = self.compiled;
+            let start = self.frames[depth].counters_start;
+            for (local, &rule) in compiled.contexts[usize::from(context)]
+                .rules
+                .iter()
+                .enumerate()
+            {
+                let counter = self.counters[start + local];
+                let short = match compiled.rules[usize::from(rule)].test {
+                    Test::Count { min, .. } => counter.count < min,
+                    Test::NotBoth(..) | Test::Special => false,
+                };
+                if short && counter.flags & (C_FIRED | C_EXEMPT) == 0 {
+                    self.fire(usize::from(rule), depth);
+                }
+            }
+        }
+        if self.text_depth == Some(depth + 1) {
+            self.text_depth = None;
+            self.text.clear();
+        }
+        let frame = &self.frames[depth];
+        self.states.truncate(frame.states_start);
+        self.counters.truncate(frame.counters_start);
+        self.depth = depth;
+    }
+
+    /// Records a finding of the table entry `rule` at the element at `depth`.
+    pub(super) fn fire(&mut self, rule: usize, depth: usize) {
+        let kept = &mut self.per_rule[rule];
+        if *kept >= FINDINGS_PER_RULE_MAX {
+            return;
+        }
+        *kept += 1;
+        let location = self.location(depth);
+        self.findings.push(StructureFinding {
+            rule: &self.compiled.rules[rule],
+            location,
+        });
+    }
+
+    /// Fires the entry with `id`, once per document.
+    pub(super) fn fire_id(&mut self, id: &str, depth: usize) {
+        if let Some(rule) = self.compiled.rules.iter().position(|r| r.id == id) {
+            self.fire(rule, depth);
+        } else {
+            debug_assert!(false, "no structure rule {id}");
+        }
+    }
+
+    /// Fires the entry with `id` at a location recorded earlier.
+    pub(super) fn fire_id_at(&mut self, id: &str, location: String) {
+        let Some(rule) = self.compiled.rules.iter().position(|r| r.id == id) else {
+            debug_assert!(false, "no structure rule {id}");
+            return;
+        };
+        if self.per_rule[rule] < FINDINGS_PER_RULE_MAX {
+            self.per_rule[rule] += 1;
+            self.findings.push(StructureFinding {
+                rule: &self.compiled.rules[rule],
+                location,
+            });
+        }
+    }
+
+    /// XPath of the open element at `depth` (0 is the root), 1-based positions below the root.
+    pub(super) fn location(&self, depth: usize) -> String {
+        let mut out = String::new();
+        for (i, frame) in self.frames[..=depth].iter().enumerate() {
+            out.push('/');
+            if let Some(prefix) = frame.ns.prefix() {
+                out.push_str(prefix);
+                out.push(':');
+            }
+            out.push_str(&frame.name);
+            if i > 0 {
+                out.push('[');
+                out.push_str(&frame.position.to_string());
+                out.push(']');
+            }
+        }
+        out
+    }
+}
+
+/// Counts one more child `(ns, name)` and returns its 1-based position among its namesakes.
+#[expect(
+    clippy::ptr_arg,
+    reason = "the name is cloned as a `Cow` to keep borrowing the input"
+)]
+fn sibling_position<'i>(
+    children: &mut Vec<(Ns, Cow<'i, str>, u32)>,
+    ns: Ns,
+    name: &Cow<'i, str>,
+) -> u32 {
+    // Siblings of one name mostly come together: look at the latest first.
+    if let Some(last) = children.last_mut()
+        && last.0 == ns
+        && last.1 == *name
+    {
+        last.2 += 1;
+        return last.2;
+    }
+    if let Some(entry) = children.iter_mut().find(|(n, s, _)| *n == ns && s == name) {
+        entry.2 += 1;
+        return entry.2;
+    }
+    children.push((ns, name.clone(), 1));
+    1
+}
