@@ -163,6 +163,10 @@ async function main() {
       check("the invoice is valid and validated", facts.includes("gültig") && facts.includes("Geprüft (gültig)"), facts.slice(0, 300));
       await axe(page, "/module/e-rechnung/{id}");
       const invoiceUrl = page.url();
+      await visit(page, new URL(invoiceUrl).pathname + "/ansicht");
+      const rendered = await page.$eval("body", (b) => b.textContent);
+      check("the full invoice view shows the business terms", rendered.includes("BT-1") && rendered.includes("123456XX"), rendered.slice(0, 200));
+      await page.goto(invoiceUrl, { waitUntil: "load" });
       for (const [label, status] of [["Sachliche Prüfung beginnen", "In sachlicher Prüfung"], ["Freigeben", "Freigegeben"]]) {
         const [button] = await page.$$(`xpath/.//button[normalize-space()="${label}"]`);
         await Promise.all([page.waitForNavigation({ waitUntil: "load" }), button.click()]);

@@ -497,6 +497,22 @@ async fn clerks_take_in_and_process_invoices_in_the_web_ui() {
             StatusCode::CONFLICT,
             "a valid invoice has no rejection notice"
         );
+        // The full printable view, self-contained under its own strict policy.
+        let view = clerk
+            .get(&env, &format!("/module/e-rechnung/{id_for_notice}/ansicht"))
+            .await;
+        assert_eq!(view.status, StatusCode::OK);
+        let policy = view.headers[axum::http::header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(
+            policy.starts_with("default-src 'none'; style-src 'sha256-"),
+            "{policy}"
+        );
+        assert!(
+            view.text().contains("BT-1") && view.text().contains("123456XX"),
+            "{label}"
+        );
         // The workflow through the forms.
         let id = location.rsplit('/').next().unwrap().to_owned();
         for (action, shown) in [

@@ -48,6 +48,7 @@ const PAGES_PROBED: &[(&str, &str)] = &[
     ("GET", "/module/e-rechnung/{id}"),
     ("GET", "/module/e-rechnung/{id}/original"),
     ("GET", "/module/e-rechnung/{id}/bescheid"),
+    ("GET", "/module/e-rechnung/{id}/ansicht"),
     ("POST", "/module/e-rechnung/{id}/schritt"),
     ("POST", "/module/e-rechnung/{id}/klaerung"),
     ("POST", "/module/e-rechnung/{id}/weiterleiten"),
@@ -276,7 +277,7 @@ async fn ui_sessions_of_one_authority_never_reach_another() {
         let inbox = a.get(&env, "/module/e-rechnung?ansicht=alle").await;
         assert_eq!(inbox.status, StatusCode::OK, "{label}");
         assert!(!inbox.text().contains(&b_invoice), "{label}");
-        for path in ["", "/original", "/bescheid"] {
+        for path in ["", "/original", "/bescheid", "/ansicht"] {
             let res = a
                 .get(&env, &format!("/module/e-rechnung/{b_invoice}{path}"))
                 .await;

@@ -731,6 +731,75 @@ pub(crate) async fn notice(
     )
 }
 
+/// The invoice as a printable German page (every business term with its BT id), rendered from
+/// the original by the same code as `verbund einvoice show --html`. The page is self-contained;
+/// its policy allows its own inline style (by hash) and nothing else.
+pub(crate) async fn view(
+    State(state): State<WebState>,
+    ui: UiSession,
+    Path(id): Path<String>,
+) -> Response {
+    if let Some(denied) = ui.forbidden_unless(can_read(&ui)) {
+        return denied;
+    }
+    let tenant = state.store().tenant(ui.authority());
+    let loaded = async {
+        let invoice = tenant.einvoices().get(&id).await?;
+        let key = BlobKey::new(&invoice.blob_key, state.store().limits().blob_key_bytes_max)?;
+        let bytes = state.blobs().get(ui.authority(), &key).await?;
+        tenant.record_read(&ui.ctx(), "einvoice_view", &id).await?;
+        Ok::<_, StoreError>((invoice, bytes))
+    }
+    .await;
+    let (invoice, bytes) = match loaded {
+        Ok(loaded) => loaded,
+        Err(StoreError::NotFound(_)) => {
+            return ui.error(ErrorCode::NotFound, "Diese Rechnung gibt es hier nicht.");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "einvoice view");
+            return ui.error(
+                ErrorCode::Internal,
+                "Die Rechnung konnte nicht geladen werden.",
+            );
+        }
+    };
+    let name = invoice
+        .file_name
+        .unwrap_or_else(|| format!("rechnung-{id}"));
+    let html = tokio::task::spawn_blocking(move || crate::intake::render(&name, &bytes))
+        .await
+        .unwrap_or_default();
+    let policy = format!(
+        "default-src 'none'; style-src '{}'; img-src data:; frame-ancestors 'none'; \
+         form-action 'none'; base-uri 'none'",
+        style_hash(&html)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, policy),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// `sha256-…` of the page's inline `<style>` element, for its Content-Security-Policy.
+fn style_hash(html: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let style = html
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .map_or("", |(style, _)| style);
+    let digest = sha2::Sha256::digest(style.as_bytes());
+    format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
 /// The original file as received (audited).
 pub(crate) async fn original(
     State(state): State<WebState>,

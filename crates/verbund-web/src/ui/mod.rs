@@ -42,6 +42,7 @@ pub const PAGES: &[(&str, &str)] = &[
     ("GET", "/module/e-rechnung/{id}"),
     ("GET", "/module/e-rechnung/{id}/original"),
     ("GET", "/module/e-rechnung/{id}/bescheid"),
+    ("GET", "/module/e-rechnung/{id}/ansicht"),
     ("POST", "/module/e-rechnung/{id}/schritt"),
     ("POST", "/module/e-rechnung/{id}/klaerung"),
     ("POST", "/module/e-rechnung/{id}/weiterleiten"),
@@ -72,6 +73,7 @@ pub(crate) fn router(einvoice_bytes_max: usize) -> Router<WebState> {
         .route("/module/e-rechnung/{id}", get(einvoice::detail))
         .route("/module/e-rechnung/{id}/original", get(einvoice::original))
         .route("/module/e-rechnung/{id}/bescheid", get(einvoice::notice))
+        .route("/module/e-rechnung/{id}/ansicht", get(einvoice::view))
         .route("/module/e-rechnung/{id}/schritt", post(einvoice::step))
         .route("/module/e-rechnung/{id}/klaerung", post(einvoice::clarify))
         .route(
