@@ -256,21 +256,18 @@ pub async fn forward(
 #[must_use]
 pub fn render(file_name: &str, bytes: &[u8]) -> String {
     let limits = Limits::default();
-    let xml = if verbund_einvoice::is_pdf(bytes) {
-        match verbund_einvoice::pdf_extract(bytes, &limits) {
-            Ok(embedded) => embedded.xml,
-            Err(_) => {
-                let (report, _) = verbund_einvoice::validate_pdf(bytes, &limits);
-                return verbund_einvoice::render::invoice_html(file_name, None, &report);
-            }
-        }
+    let (report, xml) = if verbund_einvoice::is_pdf(bytes) {
+        let (report, embedded) = verbund_einvoice::validate_pdf(bytes, &limits);
+        (report, embedded.map(|e| e.xml))
     } else {
-        bytes.to_vec()
+        (
+            verbund_einvoice::validate(bytes, &limits),
+            Some(bytes.to_vec()),
+        )
     };
-    let report = verbund_einvoice::validate(&xml, &limits);
-    let parsed = match verbund_einvoice::classify(&xml, &limits) {
+    let parsed = xml.and_then(|xml| match verbund_einvoice::classify(&xml, &limits) {
         Classification::Invoice(parsed) => Some(parsed),
         _ => None,
-    };
+    });
     verbund_einvoice::render::invoice_html(file_name, parsed.as_deref(), &report)
 }

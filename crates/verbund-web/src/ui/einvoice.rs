@@ -742,16 +742,7 @@ pub(crate) async fn view(
     if let Some(denied) = ui.forbidden_unless(can_read(&ui)) {
         return denied;
     }
-    let tenant = state.store().tenant(ui.authority());
-    let loaded = async {
-        let invoice = tenant.einvoices().get(&id).await?;
-        let key = BlobKey::new(&invoice.blob_key, state.store().limits().blob_key_bytes_max)?;
-        let bytes = state.blobs().get(ui.authority(), &key).await?;
-        tenant.record_read(&ui.ctx(), "einvoice_view", &id).await?;
-        Ok::<_, StoreError>((invoice, bytes))
-    }
-    .await;
-    let (invoice, bytes) = match loaded {
+    let (invoice, bytes) = match load_original(&state, &ui, &id, "einvoice_view").await {
         Ok(loaded) => loaded,
         Err(StoreError::NotFound(_)) => {
             return ui.error(ErrorCode::NotFound, "Diese Rechnung gibt es hier nicht.");
@@ -785,6 +776,21 @@ pub(crate) async fn view(
         .into_response()
 }
 
+/// An invoice of the session's authority with its original, the read audited as `what`.
+async fn load_original(
+    state: &WebState,
+    ui: &UiSession,
+    id: &str,
+    what: &str,
+) -> Result<(Einvoice, axum::body::Bytes), StoreError> {
+    let tenant = state.store().tenant(ui.authority());
+    let invoice = tenant.einvoices().get(id).await?;
+    let key = BlobKey::new(&invoice.blob_key, state.store().limits().blob_key_bytes_max)?;
+    let bytes = state.blobs().get(ui.authority(), &key).await?;
+    tenant.record_read(&ui.ctx(), what, id).await?;
+    Ok((invoice, bytes))
+}
+
 /// `sha256-…` of the page's inline `<style>` element, for its Content-Security-Policy.
 fn style_hash(html: &str) -> String {
     use base64::Engine as _;
@@ -809,18 +815,7 @@ pub(crate) async fn original(
     if let Some(denied) = ui.forbidden_unless(can_read(&ui)) {
         return denied;
     }
-    let tenant = state.store().tenant(ui.authority());
-    let result = async {
-        let invoice = tenant.einvoices().get(&id).await?;
-        let key = BlobKey::new(&invoice.blob_key, state.store().limits().blob_key_bytes_max)?;
-        let bytes = state.blobs().get(ui.authority(), &key).await?;
-        tenant
-            .record_read(&ui.ctx(), "einvoice_original", &id)
-            .await?;
-        Ok::<_, StoreError>((invoice, bytes))
-    }
-    .await;
-    match result {
+    match load_original(&state, &ui, &id, "einvoice_original").await {
         Ok((invoice, bytes)) => {
             let name = invoice
                 .file_name
