@@ -90,10 +90,13 @@ impl<'i> Fragment<'i> {
             return;
         };
         if let Some(size) = &mut slot.binary {
-            for b in text.bytes().filter(|b| !b.is_ascii_whitespace()) {
-                size.encoded_len += 1;
-                size.padding += usize::from(b == b'=');
-            }
+            // Two single-comparison counts instead of one loop with two counters: the compiler
+            // vectorises them, and base64 attachments are most of the bytes of many invoices.
+            // In XML text every byte up to the space is white space (other control characters
+            // are not allowed), so "above the space" is "not white space".
+            let bytes = text.as_bytes();
+            size.encoded_len += count_where(bytes, |b| b > b' ');
+            size.padding += count_where(bytes, |b| b == b'=');
         } else if slot.first_child != NONE {
             // Indentation between children: never a business term's value.
         } else if slot.text.is_empty() {
@@ -102,6 +105,21 @@ impl<'i> Fragment<'i> {
             slot.text.to_mut().push_str(&text);
         }
     }
+}
+
+/// How many bytes satisfy `test`, counted in 8-bit lanes per 255-byte chunk (which cannot
+/// overflow), so that the loop vectorises 16 or 32 bytes at a time.
+fn count_where(bytes: &[u8], test: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            usize::from(
+                chunk
+                    .iter()
+                    .fold(0_u8, |n, &b| n.wrapping_add(u8::from(test(b)))),
+            )
+        })
+        .sum()
 }
 
 /// A handle on one element of a [`Fragment`].

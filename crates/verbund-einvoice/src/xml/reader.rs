@@ -434,8 +434,14 @@ impl<'i> DocumentReader<'i> {
 /// XML 1.0 end-of-line handling: `\r\n` and a lone `\r` become `\n`. Most texts have no
 /// `\r` and stay borrowed.
 fn normalise_line_ends(text: Cow<'_, str>) -> Cow<'_, str> {
-    // A plain byte loop: texts are short, and a `memchr` call per text cost more than it saved.
-    if !text.bytes().any(|b| b == b'\r') {
+    // Most texts are short, where a plain byte loop beats a `memchr` call; long ones (base64
+    // attachments) are searched with `memchr`.
+    let has_cr = if text.len() < 256 {
+        text.bytes().any(|b| b == b'\r')
+    } else {
+        memchr::memchr(b'\r', text.as_bytes()).is_some()
+    };
+    if !has_cr {
         return text;
     }
     Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
