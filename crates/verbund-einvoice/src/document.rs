@@ -4,10 +4,12 @@ use crate::error::EinvoiceError;
 use crate::limits::Limits;
 use crate::mapping::Mapped;
 use crate::model::Invoice;
+use crate::report::Finding;
 use crate::rules::structure::StructureFinding;
 use crate::scenario::{Scenario, Syntax, scenario_select};
 use crate::xml::input;
 use crate::xml::reader::DocumentReader;
+use crate::xsd::SchemaFinding;
 use crate::{cii, ubl};
 
 /// An invoice in a supported syntax with the validation scenario it selects.
@@ -53,8 +55,34 @@ pub enum Classification {
     /// Refused for safety or size (DTD, unknown entity, a limit, a foreign encoding), or a
     /// supported invoice with a value that cannot be read as its type.
     Rejected(EinvoiceError),
+    /// A supported invoice with a scenario that is not valid against its XML Schema. As in
+    /// the official validator, the rules are not run.
+    SchemaInvalid {
+        /// The syntax of the document.
+        syntax: Syntax,
+        /// The scenario its BT-24 selects.
+        scenario: &'static Scenario,
+        /// One finding per schema violation ([`crate::validate::SCHEMA`], level error).
+        findings: Vec<Finding>,
+    },
     /// A supported invoice, parsed.
     Invoice(Box<ParsedInvoice>),
+}
+
+/// Why [`parse`] found no invoice to validate.
+enum Failure {
+    Error(EinvoiceError),
+    Schema {
+        syntax: Syntax,
+        scenario: &'static Scenario,
+        findings: Vec<SchemaFinding>,
+    },
+}
+
+impl From<EinvoiceError> for Failure {
+    fn from(error: EinvoiceError) -> Self {
+        Self::Error(error)
+    }
 }
 
 /// Parses a document into the EN 16931 model and selects its scenario.
@@ -63,6 +91,21 @@ pub enum Classification {
 /// that is wrong: encoding and well-formedness of the whole document, then root element, then
 /// scenario (BT-24), then values.
 pub fn invoice_parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, EinvoiceError> {
+    parse(input, limits).map_err(|failure| match failure {
+        Failure::Error(error) => error,
+        Failure::Schema { findings, .. } => EinvoiceError::SchemaInvalid {
+            count: findings.len(),
+            first: findings
+                .into_iter()
+                .next()
+                .map(|f| f.message)
+                .unwrap_or_default(),
+        },
+    })
+}
+
+/// The checks in the official order: well-formedness, root, scenario, XML Schema, values.
+fn parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Failure> {
     let text = input::decode(input, limits)?;
     let mut reader = DocumentReader::new(text, limits);
     let root = reader.root()?;
@@ -73,7 +116,8 @@ pub fn invoice_parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Ein
         return Err(EinvoiceError::NotAnInvoice {
             namespace,
             local_name: root.name.into_owned(),
-        });
+        }
+        .into());
     };
     let mapped: Mapped = match syntax {
         Syntax::UblInvoice | Syntax::UblCreditNote => ubl::read(&mut reader, limits)?,
@@ -81,6 +125,7 @@ pub fn invoice_parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Ein
     };
     reader.finish()?;
     let structure_findings = reader.structure_findings();
+    let schema_findings = reader.schema_findings();
     let ids: Vec<&str> = mapped
         .specification_ids
         .iter()
@@ -90,10 +135,18 @@ pub fn invoice_parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Ein
         return Err(EinvoiceError::NoScenario {
             syntax,
             specification_id: mapped.invoice.process_control.specification_id,
-        });
+        }
+        .into());
     };
+    if !schema_findings.is_empty() {
+        return Err(Failure::Schema {
+            syntax,
+            scenario,
+            findings: schema_findings,
+        });
+    }
     if let Some(error) = mapped.first_error {
-        return Err(error);
+        return Err(error.into());
     }
     Ok(ParsedInvoice {
         syntax,
@@ -106,9 +159,21 @@ pub fn invoice_parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Ein
 /// [`invoice_parse`], sorted into the cases the intake treats differently. Never fails.
 #[must_use]
 pub fn classify(input: &[u8], limits: &Limits) -> Classification {
-    match invoice_parse(input, limits) {
+    match parse(input, limits) {
         Ok(parsed) => Classification::Invoice(Box::new(parsed)),
-        Err(error) => match error {
+        Err(Failure::Schema {
+            syntax,
+            scenario,
+            findings,
+        }) => Classification::SchemaInvalid {
+            syntax,
+            scenario,
+            findings: findings
+                .into_iter()
+                .map(crate::validate::schema_finding)
+                .collect(),
+        },
+        Err(Failure::Error(error)) => match error {
             EinvoiceError::Empty => Classification::NotXml {
                 line: 1,
                 column: 1,

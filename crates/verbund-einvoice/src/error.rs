@@ -123,6 +123,16 @@ pub enum EinvoiceError {
         /// What was expected, in German (`Datum (JJJJ-MM-TT)`).
         expected: &'static str,
     },
+
+    /// A supported invoice that is not valid against the XML Schema of its syntax (an element
+    /// in the wrong place, a required element or attribute missing, a value not of its type).
+    #[error("Die Rechnung entspricht nicht dem XML-Schema ({count} Fehler). {first}")]
+    SchemaInvalid {
+        /// How many schema findings there are.
+        count: usize,
+        /// The first of them, with line and column.
+        first: String,
+    },
 }
 
 impl EinvoiceError {
@@ -141,6 +151,7 @@ impl EinvoiceError {
             Self::NotAnInvoice { .. } => "EINV-0009",
             Self::NoScenario { .. } => "EINV-0010",
             Self::InvalidValue { .. } => "EINV-0011",
+            Self::SchemaInvalid { .. } => "EINV-0012",
         }
     }
 }

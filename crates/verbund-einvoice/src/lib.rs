@@ -39,6 +39,7 @@ mod scenario;
 mod ubl;
 mod validate;
 mod xml;
+mod xsd;
 
 pub use date::Date;
 pub use document::{Classification, ParsedInvoice, classify, invoice_parse};
@@ -52,6 +53,6 @@ pub use scenario::{
     scenario_select,
 };
 pub use validate::{
-    ENCODING, INTERNAL, INVALID_VALUE, LIMIT, NO_SCENARIO, NOT_INVOICE, NOT_XML, UNSAFE, validate,
-    validate_classified,
+    ENCODING, INTERNAL, INVALID_VALUE, LIMIT, NO_SCENARIO, NOT_INVOICE, NOT_XML, SCHEMA, UNSAFE,
+    validate, validate_classified,
 };

@@ -2,10 +2,9 @@
 //!
 //! 1. Classify and parse (encoding, well-formedness, hardening limits, root element, scenario
 //!    by BT-24, typed values) in one streaming pass — [`crate::classify`].
-//! 2. TODO(xsd): XML Schema validity of the scenario's XSD. The reference rejects a
-//!    schema-invalid document here and skips the schematron. Not implemented yet: today only
-//!    what the parser refuses (malformed typed values) stands in for it, so a document with,
-//!    e.g., an unknown element in a wrong place is checked by the rules instead of rejected.
+//! 2. XML Schema validity against the syntax's XSD ([`crate::xsd`]), checked in the same pass
+//!    as step 1. As the reference, a schema-invalid document is rejected with one finding per
+//!    violation ([`SCHEMA`]) and the rules are not run.
 //! 3. The rule table ([`crate::rules::RULES`]) over the model, then the syntax asserts the
 //!    structure checker found during step 1 ([`crate::rules::structure`]), each finding
 //!    levelled by its flag and the scenario's `customLevel`.
@@ -21,6 +20,7 @@ use crate::limits::Limits;
 use crate::report::{Finding, Report, Verdict};
 use crate::rules::{Input, RULES, level_in, location};
 use crate::scenario::{Level, Syntax};
+use crate::xsd::SchemaFinding;
 
 /// Not UTF-8, empty or not well-formed XML.
 pub const NOT_XML: &str = "VB-EINV-NOT-XML";
@@ -34,8 +34,10 @@ pub const UNSAFE: &str = "VB-EINV-UNSAFE";
 pub const LIMIT: &str = "VB-EINV-LIMIT";
 /// A declared encoding other than UTF-8.
 pub const ENCODING: &str = "VB-EINV-ENCODING";
-/// A typed value (amount, date, boolean) that is not of its type; the reference rejects
-/// these at its XML Schema step.
+/// A violation of the syntax's XML Schema (the reference's schema step).
+pub const SCHEMA: &str = "VB-EINV-XSD";
+/// A typed value the schema allows but the model cannot hold (a CII date in a format other
+/// than 102, an amount beyond 28 significant digits).
 pub const INVALID_VALUE: &str = "VB-EINV-INVALID-VALUE";
 /// A rule check failed internally; the verdict is [`Verdict::Undefined`].
 pub const INTERNAL: &str = "VB-EINV-INTERNAL";
@@ -87,6 +89,11 @@ pub fn validate_classified(classification: &Classification) -> Report {
             .to_string();
             refusal(NO_SCENARIO, Some(*syntax), message, "/".to_owned())
         }
+        Classification::SchemaInvalid {
+            syntax,
+            scenario,
+            findings,
+        } => Report::from_findings(Some(scenario), Some(*syntax), findings.clone()),
         Classification::Rejected(error) => {
             let id = match error {
                 EinvoiceError::DoctypeForbidden { .. } | EinvoiceError::UndeclaredEntity { .. } => {
@@ -100,6 +107,16 @@ pub fn validate_classified(classification: &Classification) -> Report {
             };
             refusal(id, None, error.to_string(), "/".to_owned())
         }
+    }
+}
+
+/// A schema violation as a report finding.
+pub(crate) fn schema_finding(found: SchemaFinding) -> Finding {
+    Finding {
+        id: Cow::Borrowed(SCHEMA),
+        level: Level::Error,
+        message: found.message,
+        location: found.location,
     }
 }
 

@@ -16,7 +16,10 @@ const UBL_MINIMAL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <cbc:ID>R-1</cbc:ID>
   <cbc:IssueDate>2024-02-29</cbc:IssueDate>
   <cbc:Note>Fish &amp; Chips &#x263A; &#65;</cbc:Note>
-  <cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:InvoicedQuantity unitCode="H87">2</cbc:InvoicedQuantity></cac:InvoiceLine>
+  <cac:AccountingSupplierParty/>
+  <cac:AccountingCustomerParty/>
+  <cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">0</cbc:PayableAmount></cac:LegalMonetaryTotal>
+  <cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:InvoicedQuantity unitCode="H87">2</cbc:InvoicedQuantity><cbc:LineExtensionAmount currencyID="EUR">0</cbc:LineExtensionAmount><cac:Item/></cac:InvoiceLine>
 </Invoice>
 "#;
 
@@ -356,26 +359,27 @@ fn foreign_roots_and_versions_are_classified() {
 }
 
 #[test]
-fn bad_values_in_a_supported_invoice_name_the_business_term() {
+fn bad_values_in_a_supported_invoice_are_schema_errors_with_their_place() {
     let bad_date = UBL_MINIMAL.replace("2024-02-29", "2023-02-29");
     let err = parse(bad_date.as_bytes()).expect_err("impossible date");
-    assert_eq!(
-        err,
-        EinvoiceError::InvalidValue {
-            term: "BT-2",
-            value: "2023-02-29".into(),
-            expected: "Datum (JJJJ-MM-TT)"
-        }
+    let EinvoiceError::SchemaInvalid { count: 1, first } = &err else {
+        panic!("one schema error expected, got {err:?}");
+    };
+    assert!(
+        first.contains("Zeile 7") && first.contains("„2023-02-29“") && first.contains("xs:date"),
+        "{first}"
     );
-    assert!(matches!(
-        classify(bad_date.as_bytes(), &Limits::default()),
-        Classification::Rejected(_)
-    ));
+    let Classification::SchemaInvalid { findings, .. } =
+        classify(bad_date.as_bytes(), &Limits::default())
+    else {
+        panic!("schema-invalid");
+    };
+    assert_eq!(findings[0].location, "/Invoice/cbc:IssueDate");
     let bad_quantity =
         UBL_MINIMAL.replace(">2</cbc:InvoicedQuantity>", ">2,5</cbc:InvoicedQuantity>");
     assert!(matches!(
         parse(bad_quantity.as_bytes()),
-        Err(EinvoiceError::InvalidValue { term: "BT-129", .. })
+        Err(EinvoiceError::SchemaInvalid { count: 1, first }) if first.contains("xs:decimal")
     ));
 }
 
@@ -388,7 +392,11 @@ fn a_credit_note_selects_the_credit_note_scenario() {
         )
         .replace("</Invoice>", "</CreditNote>")
         .replace("cac:InvoiceLine>", "cac:CreditNoteLine>")
-        .replace("cbc:InvoicedQuantity", "cbc:CreditedQuantity");
+        .replace("cbc:InvoicedQuantity", "cbc:CreditedQuantity")
+        .replace(
+            "<cbc:Note>",
+            "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode><cbc:Note>",
+        );
     let parsed = parse(credit_note.as_bytes()).expect("credit note parses");
     assert_eq!(
         (parsed.syntax, parsed.scenario.syntax),
@@ -437,13 +445,13 @@ fn namespace_prefixes_cdata_comments_and_crlf_are_read_like_the_plain_form() {
     let plain = parse(UBL_MINIMAL.as_bytes()).expect("plain");
     assert_eq!(parsed.invoice.number.as_deref(), Some("R-1"));
     assert_eq!(parsed.invoice, plain.invoice);
-    // The same local names in a foreign namespace are not invoice content.
+    // The same local name in a foreign namespace is not invoice content: the schema says so.
     let foreign = UBL_MINIMAL.replace(
         "<cbc:ID>R-1</cbc:ID>",
         "<x:ID xmlns:x=\"urn:other\">R-1</x:ID>",
     );
-    assert_eq!(
-        parse(foreign.as_bytes()).expect("parses").invoice.number,
-        None
-    );
+    assert!(matches!(
+        parse(foreign.as_bytes()),
+        Err(EinvoiceError::SchemaInvalid { count: 1, first }) if first.contains("„*:ID“ ist hier nicht erlaubt")
+    ));
 }

@@ -16,8 +16,13 @@ const SEED_INVOICE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <rsm:SupplyChainTradeTransaction>
     <ram:IncludedSupplyChainTradeLineItem>
       <ram:AssociatedDocumentLineDocument><ram:LineID>1</ram:LineID></ram:AssociatedDocumentLineDocument>
+      <ram:SpecifiedTradeProduct/>
+      <ram:SpecifiedLineTradeAgreement/>
       <ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="H87">1.5</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery>
+      <ram:SpecifiedLineTradeSettlement><ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>1.78</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement>
     </ram:IncludedSupplyChainTradeLineItem>
+    <ram:ApplicableHeaderTradeAgreement/>
+    <ram:ApplicableHeaderTradeDelivery/>
     <ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
       <ram:SpecifiedTradeSettlementHeaderMonetarySummation><ram:DuePayableAmount>1.78</ram:DuePayableAmount>
       </ram:SpecifiedTradeSettlementHeaderMonetarySummation>
@@ -36,10 +41,11 @@ fn small_limits() -> Limits {
 
 #[test]
 fn seed_invoice_parses() {
-    assert!(matches!(
-        classify(SEED_INVOICE.as_bytes(), &Limits::default()),
-        Classification::Invoice(_)
-    ));
+    let classified = classify(SEED_INVOICE.as_bytes(), &Limits::default());
+    assert!(
+        matches!(classified, Classification::Invoice(_)),
+        "{classified:?}"
+    );
 }
 
 proptest! {

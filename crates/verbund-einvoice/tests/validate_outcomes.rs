@@ -2,8 +2,8 @@
 //! error finding with our own id, and the verdict is reject, never accept.
 
 use verbund_einvoice::{
-    LIMIT, Level, Limits, NO_SCENARIO, NOT_INVOICE, NOT_XML, Report, Syntax, UNSAFE, Verdict,
-    validate,
+    LIMIT, Level, Limits, NO_SCENARIO, NOT_INVOICE, NOT_XML, Report, SCHEMA, Syntax, UNSAFE,
+    Verdict, validate,
 };
 
 fn only_finding(report: &Report) -> (&str, Level) {
@@ -59,15 +59,46 @@ fn a_limit_is_a_refusal_not_an_accept() {
 }
 
 #[test]
-fn a_minimal_xrechnung_is_judged_by_the_rules() {
+fn a_schema_invalid_xrechnung_is_rejected_before_the_rules() {
     let input = b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2' \
         xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'>\
         <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0</cbc:CustomizationID></Invoice>";
     let report = validate(input, &Limits::default());
     assert_eq!(report.verdict, Verdict::Reject);
+    assert!(
+        report.scenario.is_some(),
+        "the scenario is known before the schema step"
+    );
+    let errors: Vec<&str> = report.error_ids().collect();
+    assert_eq!(errors, [SCHEMA], "one schema finding, no rule ran");
+    assert!(
+        report.findings[0]
+            .message
+            .contains("„Invoice“ ist unvollständig")
+            && report.findings[0].message.contains("cbc:ID"),
+        "{}",
+        report.findings[0].message
+    );
+    assert_eq!(report.findings[0].location, "/Invoice");
+}
+
+#[test]
+fn a_minimal_xrechnung_is_judged_by_the_rules() {
+    let input = b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2' \
+        xmlns:cac='urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2' \
+        xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'>\
+        <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0</cbc:CustomizationID>\
+        <cbc:ID>1</cbc:ID><cbc:IssueDate>2026-01-31</cbc:IssueDate>\
+        <cac:AccountingSupplierParty/><cac:AccountingCustomerParty/>\
+        <cac:LegalMonetaryTotal><cbc:PayableAmount currencyID='EUR'>0</cbc:PayableAmount></cac:LegalMonetaryTotal>\
+        <cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:LineExtensionAmount currencyID='EUR'>0</cbc:LineExtensionAmount><cac:Item/></cac:InvoiceLine>\
+        </Invoice>";
+    let report = validate(input, &Limits::default());
+    assert_eq!(report.verdict, Verdict::Reject);
     assert!(report.scenario.is_some());
     let errors: Vec<&str> = report.error_ids().collect();
-    for id in ["BR-02", "BR-16", "BR-DE-1", "BR-DE-15"] {
+    assert!(!errors.contains(&SCHEMA), "schema-valid: {errors:?}");
+    for id in ["BR-04", "BR-05", "BR-06", "BR-DE-1", "BR-DE-15"] {
         assert!(errors.contains(&id), "{id} missing in {errors:?}");
     }
     assert!(

@@ -418,7 +418,7 @@ const INVOICES: &[(&str, &str, usize, Option<&str>, Break)] = &[
         "RE-2026-0431",
         2,
         None,
-        Break::InvoiceNumber,
+        Break::AmountDue,
     ),
     (
         "th-landeshauptkasse",
@@ -433,8 +433,8 @@ const INVOICES: &[(&str, &str, usize, Option<&str>, Break)] = &[
 #[derive(Clone, Copy)]
 enum Break {
     Nothing,
-    /// Without BT-1 the invoice is rejected (BR-02).
-    InvoiceNumber,
+    /// An amount due (BT-115) that does not add up is rejected (BR-CO-16).
+    AmountDue,
 }
 
 /// Puts a few generated invoices (valid, rejected, one with an unknown Leitweg-ID) into the
@@ -467,8 +467,9 @@ pub async fn load_invoices(store: &Store, blobs: &BlobStore) -> Result<(), Store
             buyer_name: &authority.name,
             lines,
         });
-        if let Break::InvoiceNumber = broken {
-            xml = xml.replacen(&format!("<cbc:ID>{number}</cbc:ID>"), "", 1);
+        if let Break::AmountDue = broken {
+            const DUE: &str = "<cbc:PayableAmount currencyID=\"EUR\">";
+            xml = xml.replacen(DUE, &format!("{DUE}1"), 1);
         }
         let incoming = Incoming {
             channel: Channel::Api,

@@ -124,8 +124,8 @@ fn the_text_report_ends_with_a_summary_in_either_language() {
     );
 }
 
-/// A suite invoice edited the way a test of the rules would: the invoice number removed and
-/// a total changed.
+/// A suite invoice edited the way a test of the rules would: a total changed, and once the
+/// invoice number removed, which the XML Schema already refuses.
 #[test]
 fn a_broken_invoice_is_rejected_with_the_rule_ids() {
     let Some(suite) = suite("a_broken_invoice_is_rejected_with_the_rule_ids") else {
@@ -134,7 +134,11 @@ fn a_broken_invoice_is_rejected_with_the_rule_ids() {
     let original =
         std::fs::read_to_string(suite.join("business-cases/standard/01.01a-INVOICE_ubl.xml"))
             .unwrap();
-    let broken = original.replacen("<cbc:ID>123456XX</cbc:ID>", "", 1);
+    let broken = original.replacen(
+        ">336.9</cbc:PayableAmount>",
+        ">1336.9</cbc:PayableAmount>",
+        1,
+    );
     assert_ne!(broken, original, "the suite file changed; adapt the edit");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broken.xml");
@@ -148,7 +152,7 @@ fn a_broken_invoice_is_rejected_with_the_rule_ids() {
     assert_eq!(files.len(), 2);
     assert!(files[0]["file"].as_str().unwrap().ends_with("broken.xml"));
     assert_eq!(files[0]["verdict"], "reject");
-    assert!(error_ids(&files[0]).contains(&"BR-02"), "{}", files[0]);
+    assert!(error_ids(&files[0]).contains(&"BR-CO-16"), "{}", files[0]);
     assert_eq!(files[0]["errors"][0]["level"], "error");
     assert!(files[0]["errors"][0]["location"].is_string());
     assert_eq!(files[1]["verdict"], "accept");
@@ -157,9 +161,19 @@ fn a_broken_invoice_is_rejected_with_the_rule_ids() {
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
     assert!(
-        text.contains("abgelehnt") && text.contains("BR-02"),
+        text.contains("abgelehnt") && text.contains("BR-CO-16"),
         "{text}"
     );
+
+    // Without its invoice number the invoice is not valid against the UBL schema: the rules
+    // do not run, the finding says where the schema was violated.
+    let no_number = original.replacen("<cbc:ID>123456XX</cbc:ID>", "", 1);
+    std::fs::write(&path, no_number).unwrap();
+    let out = run(&["einvoice", "validate", "--format", "json", s(&path)]);
+    assert_eq!(code(&out), 1);
+    let files = json(&out);
+    assert_eq!(error_ids(&files[0]), ["VB-EINV-XSD"], "{}", files[0]);
+    assert_eq!(files[0]["errors"][0]["location"], "/Invoice/cbc:IssueDate");
 }
 
 #[test]

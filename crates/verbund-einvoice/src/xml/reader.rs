@@ -13,6 +13,10 @@ use super::{Ns, position};
 use crate::error::EinvoiceError;
 use crate::limits::{LimitKind, Limits};
 use crate::rules::structure::{Checker, StructureFinding};
+use crate::xsd::{SchemaFinding, Validator};
+
+/// The XML Schema instance namespace (`xsi:schemaLocation` …), allowed on every element.
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 /// Unprefixed attributes as (local name, value).
 pub(crate) type Attributes<'i> = Vec<(Cow<'i, str>, Cow<'i, str>)>;
@@ -63,6 +67,8 @@ pub(crate) struct DocumentReader<'i> {
     /// The syntax asserts, checked on every element as it streams past (also on those the
     /// mappings skip); `None` until the root is known to be an invoice root.
     structure: Option<Checker<'i>>,
+    /// The XML Schema check, in the same pass; `None` until the root is an invoice root.
+    schema: Option<Validator<'i>>,
 }
 
 impl<'i> DocumentReader<'i> {
@@ -82,6 +88,7 @@ impl<'i> DocumentReader<'i> {
             phase: Phase::Nothing,
             root_namespace: None,
             structure: None,
+            schema: None,
         }
     }
 
@@ -99,6 +106,14 @@ impl<'i> DocumentReader<'i> {
         self.structure
             .take()
             .map(Checker::into_findings)
+            .unwrap_or_default()
+    }
+
+    /// The XML Schema findings, once the document has been read to its end.
+    pub(crate) fn schema_findings(&mut self) -> Vec<SchemaFinding> {
+        self.schema
+            .take()
+            .map(Validator::into_findings)
             .unwrap_or_default()
     }
 
@@ -191,9 +206,7 @@ impl<'i> DocumentReader<'i> {
                 Event::Text(text) => {
                     if self.depth > 0 {
                         let text = normalise_line_ends(text.into_inner());
-                        if let Some(checker) = &mut self.structure {
-                            checker.text(&text);
-                        }
+                        self.text_seen(&text);
                         return Ok(Node::Text(text));
                     }
                     if !crate::lexical::trim_xml(&text).is_empty() {
@@ -202,16 +215,12 @@ impl<'i> DocumentReader<'i> {
                 }
                 Event::CData(cdata) if self.depth > 0 => {
                     let text = normalise_line_ends(cdata.into_inner());
-                    if let Some(checker) = &mut self.structure {
-                        checker.text(&text);
-                    }
+                    self.text_seen(&text);
                     return Ok(Node::Text(text));
                 }
                 Event::GeneralRef(reference) if self.depth > 0 => {
                     let ch = self.resolve_reference(&reference, offset)?;
-                    if let Some(checker) = &mut self.structure {
-                        checker.text(ch.encode_utf8(&mut [0; 4]));
-                    }
+                    self.text_seen(ch.encode_utf8(&mut [0; 4]));
                     return Ok(Node::Text(Cow::Owned(ch.to_string())));
                 }
                 Event::CData(_) | Event::GeneralRef(_) => {
@@ -261,17 +270,35 @@ impl<'i> DocumentReader<'i> {
             self.phase = Phase::Root;
             self.root_namespace = uri;
             self.structure = Checker::for_root(ns, &name);
+            if self.structure.is_some() {
+                self.schema = Validator::for_root(ns, self.bytes);
+            }
         }
-        let attrs = self.attributes(start, offset)?;
+        let (attrs, foreign) = self.attributes(start, offset)?;
         if let Some(checker) = &mut self.structure {
             checker.open(ns, &name, &attrs);
         }
+        if let Some(schema) = &mut self.schema {
+            schema.open(ns, &name, &attrs, foreign.as_deref(), offset);
+        }
         Ok(StartTag { ns, name, attrs })
+    }
+
+    fn text_seen(&mut self, text: &str) {
+        if let Some(checker) = &mut self.structure {
+            checker.text(text);
+        }
+        if let Some(schema) = &mut self.schema {
+            schema.text(text);
+        }
     }
 
     fn close(&mut self) {
         if let Some(checker) = &mut self.structure {
             checker.close();
+        }
+        if let Some(schema) = &mut self.schema {
+            schema.close();
         }
         self.depth = self.depth.saturating_sub(1);
         if self.depth == 0 {
@@ -279,19 +306,22 @@ impl<'i> DocumentReader<'i> {
         }
     }
 
+    /// The unprefixed attributes, and the name of the first prefixed one outside the `xsi`
+    /// namespace (which no invoice schema allows).
     fn attributes(
         &self,
         start: &BytesStart<'_>,
         offset: usize,
-    ) -> Result<Attributes<'i>, EinvoiceError> {
+    ) -> Result<(Attributes<'i>, Option<String>), EinvoiceError> {
         let mut attrs = Vec::new();
+        let mut foreign = None;
         // Most invoice elements have no attributes; skip the iterator set-up for them.
         if start
             .attributes_raw()
             .bytes()
             .all(|b| b.is_ascii_whitespace())
         {
-            return Ok(attrs);
+            return Ok((attrs, foreign));
         }
         for (count, attr) in start.attributes().with_checks(true).enumerate() {
             if count >= self.limits.attribute_count_max {
@@ -303,11 +333,15 @@ impl<'i> DocumentReader<'i> {
             if key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
             }
-            if let (ResolveResult::Unknown(prefix), _) =
-                self.reader.resolver().resolve_attribute(attr.key)
-            {
-                let reason = format!("Namensraum-Präfix „{prefix}“ ist nicht deklariert");
-                return Err(self.ill_formed(offset, &reason));
+            match self.reader.resolver().resolve_attribute(attr.key) {
+                (ResolveResult::Unknown(prefix), _) => {
+                    let reason = format!("Namensraum-Präfix „{prefix}“ ist nicht deklariert");
+                    return Err(self.ill_formed(offset, &reason));
+                }
+                (ResolveResult::Bound(ns), _) if foreign.is_none() && ns.into_inner() != XSI => {
+                    foreign = Some(key.to_owned());
+                }
+                _ => {}
             }
             let value = attr
                 .normalized_value(XmlVersion::Implicit1_0)
@@ -320,7 +354,7 @@ impl<'i> DocumentReader<'i> {
                 attrs.push((self.borrowed_from_input(key), value));
             }
         }
-        Ok(attrs)
+        Ok((attrs, foreign))
     }
 
     /// `text` borrowed from the input when it lies inside it, which saves an allocation per
