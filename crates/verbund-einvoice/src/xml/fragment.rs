@@ -109,7 +109,7 @@ impl<'i> Fragment<'i> {
 
 /// How many bytes satisfy `test`, counted in 8-bit lanes per 255-byte chunk (which cannot
 /// overflow), so that the loop vectorises 16 or 32 bytes at a time.
-fn count_where(bytes: &[u8], test: impl Fn(u8) -> bool) -> usize {
+pub(crate) fn count_where(bytes: &[u8], test: impl Fn(u8) -> bool) -> usize {
     bytes
         .chunks(255)
         .map(|chunk| {

@@ -4,7 +4,8 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::automaton::{self, Label, START};
-use super::{Content, Schema, lexical, schema_for_root};
+use super::lexical::Base64Check;
+use super::{Builtin, Content, Schema, lexical, schema_for_root};
 use crate::xml::{Ns, position};
 
 /// One schema violation.
@@ -31,6 +32,8 @@ struct Frame<'i> {
     /// A content error was reported here: the rest of this element's children are not
     /// checked against its content model (they would only repeat the first error).
     broken: bool,
+    /// For `xs:base64Binary` content: checked as it streams, not collected.
+    base64: Option<Base64Check>,
 }
 
 /// The per-document state of the schema check.
@@ -95,6 +98,14 @@ impl<'i> Validator<'i> {
             return;
         };
         let ty = self.schema.elements[usize::from(decl)].ty;
+        let base64 = match self.schema.types[usize::from(ty)].content {
+            Content::Simple(simple)
+                if self.schema.simple[usize::from(simple)].base == Builtin::Base64Binary =>
+            {
+                Some(Base64Check::default())
+            }
+            _ => None,
+        };
         self.frames.push(Frame {
             ns,
             name: name.clone(),
@@ -102,6 +113,7 @@ impl<'i> Validator<'i> {
             ty,
             state: START,
             broken: false,
+            base64,
         });
         self.text.clear();
         self.attributes_check(ty, attrs, foreign, offset);
@@ -199,6 +211,10 @@ impl<'i> Validator<'i> {
         let Some(frame) = self.frames.last_mut() else {
             return;
         };
+        if let Some(check) = &mut frame.base64 {
+            check.feed(text);
+            return;
+        }
         match self.schema.types[usize::from(frame.ty)].content {
             Content::Simple(_) => self.text.push_str(text),
             Content::Elements(_) => {
@@ -225,6 +241,10 @@ impl<'i> Validator<'i> {
         };
         let schema = self.schema;
         let message = match schema.types[usize::from(frame.ty)].content {
+            Content::Simple(_) if frame.base64.is_some() => frame
+                .base64
+                .filter(|check| !check.valid())
+                .map(|_| "Der Inhalt ist kein gültiger Wert vom Typ xs:base64Binary".to_owned()),
             Content::Simple(simple) => {
                 lexical::check(&schema.simple[usize::from(simple)], &self.text)
             }
