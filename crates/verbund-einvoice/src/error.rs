@@ -110,7 +110,7 @@ pub enum EinvoiceError {
     },
 
     /// A supported invoice whose value for a typed business term is not of that type (an
-    /// amount that is not an `xs:decimal`, an impossible date, a CII date format other than 102).
+    /// amount that is not an `xs:decimal`, an impossible date).
     #[error(
         "Ungültiger Wert für {term}: {} ist kein(e) {expected}.",
         quoted(Some(value))

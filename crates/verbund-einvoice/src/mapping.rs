@@ -68,22 +68,17 @@ impl Values {
     }
 
     /// A CII `udt:DateTimeString`/`udt:DateString`/`qdt:DateTimeString`: EN 16931 allows
-    /// only format 102 (`YYYYMMDD`).
+    /// only format 102 (`YYYYMMDD`). A date in another format, or without one, is valid
+    /// against the schema but is no date to the rules, which select
+    /// `udt:DateTimeString[@format = '102']`: it reads as absent (BR-03 then names a missing
+    /// issue date, as in the reference).
     pub(crate) fn date_102(
         &mut self,
         element: Option<Element<'_, '_>>,
         term: &'static str,
     ) -> Option<Date> {
         let element = element?;
-        if element
-            .attr("format")
-            .is_some_and(|f| lexical::trim_xml(f) != "102")
-        {
-            self.fail(
-                term,
-                element.attr("format").unwrap_or_default(),
-                "Datumsformat 102",
-            );
+        if element.attr("format").map(lexical::trim_xml) != Some("102") {
             return None;
         }
         let value = Date::parse_format_102(lexical::trim_xml(element.value()));

@@ -36,8 +36,8 @@ pub const LIMIT: &str = "VB-EINV-LIMIT";
 pub const ENCODING: &str = "VB-EINV-ENCODING";
 /// A violation of the syntax's XML Schema (the reference's schema step).
 pub const SCHEMA: &str = "VB-EINV-XSD";
-/// A typed value the schema allows but the model cannot hold (a CII date in a format other
-/// than 102, an amount beyond 28 significant digits).
+/// A typed value the schema allows but the model cannot hold (an impossible CII date in
+/// format 102, an amount beyond 28 significant digits).
 pub const INVALID_VALUE: &str = "VB-EINV-INVALID-VALUE";
 /// A rule check failed internally; the verdict is [`Verdict::Undefined`].
 pub const INTERNAL: &str = "VB-EINV-INTERNAL";

@@ -25,14 +25,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "the model assumes the VAT tax scheme; a non-VAT TaxScheme must hide the breakdown from BR-47/48/CO-17",
     ),
     (
-        "cii-dt-date-format-610",
-        "CII dates in another format than 102 are a parse error; the reference treats the date as absent (BR-03)",
-    ),
-    (
-        "cii-dt-date-no-format",
-        "a CII date without @format is read; the reference treats it as absent (BR-03)",
-    ),
-    (
         "ubl-br-dec-18-whitespace-in-amount",
         "the parser trims the whitespace that BR-DEC-18's string-length counts; UBL-DT-01 agrees",
     ),
