@@ -7,12 +7,14 @@ mod line;
 mod party;
 
 use crate::error::EinvoiceError;
+use crate::facts::{SyntaxFacts, UnclassifiedCharge, literal_boolean};
 use crate::limits::{LimitKind, Limits};
 use crate::mapping::{Mapped, Values, assign_vat_totals, identifier};
 use crate::model::{
     AllowanceCharge, Attachment, BinaryObject, CreditTransfer, DirectDebit, Identifier, Invoice,
     Note, PaymentCard, PaymentInstructions, PaymentMeans, Period, PrecedingInvoice, VatBreakdown,
 };
+use crate::rules::Where;
 use crate::xml::Ns;
 use crate::xml::fragment::{Element, Fragment};
 use crate::xml::reader::{DocumentReader, Node};
@@ -58,6 +60,28 @@ pub(crate) fn read(
     Ok(mapper.finish())
 }
 
+/// An allowance's or charge's `ram:ChargeIndicator/udt:Indicator`: (is it a charge, is it
+/// written `true`/`false`), `None` without one.
+pub(super) fn indicator(v: &mut Values, ac: Element<'_, '_>) -> Option<(bool, bool)> {
+    let element = ac.get("ram:ChargeIndicator/udt:Indicator")?;
+    let is_charge = v.bool(Some(element), "ChargeIndicator")?;
+    Some((is_charge, literal_boolean(element.value())))
+}
+
+/// An allowance or charge without an indicator, on the line with model index `line`.
+pub(super) fn unclassified(
+    v: &mut Values,
+    ac: Element<'_, '_>,
+    line: Option<usize>,
+) -> UnclassifiedCharge {
+    UnclassifiedCharge {
+        line,
+        amount: v.decimal(ac.get("ram:ActualAmount"), "BT-92/BT-99"),
+        base_amount: v.decimal(ac.get("ram:BasisAmount"), "BT-93/BT-100"),
+        percentage: v.decimal(ac.get("ram:CalculationPercent"), "BT-94/BT-101"),
+    }
+}
+
 fn is_binary(ns: Ns, name: &str) -> bool {
     ns == Ns::Ram && name == "AttachmentBinaryObject"
 }
@@ -65,6 +89,7 @@ fn is_binary(ns: Ns, name: &str) -> bool {
 #[derive(Debug, Default)]
 struct CiiMapper {
     invoice: Invoice,
+    facts: SyntaxFacts,
     values: Values,
     specification_ids: Vec<String>,
     tax_totals: Vec<(rust_decimal::Decimal, Option<String>)>,
@@ -76,7 +101,9 @@ impl CiiMapper {
             (Ns::Rsm, "ExchangedDocumentContext") => self.context(e),
             (Ns::Rsm, "ExchangedDocument") => self.document(e),
             (Ns::Ram, "IncludedSupplyChainTradeLineItem") => {
-                let line = line::line(&mut self.values, e);
+                let index = self.invoice.lines.len();
+                let (line, facts) = line::line(&mut self.values, &mut self.facts, index, e);
+                self.facts.line_set(index, facts);
                 self.invoice.lines.push(line);
             }
             (Ns::Ram, "ApplicableHeaderTradeAgreement") => self.agreement(e),
@@ -115,9 +142,11 @@ impl CiiMapper {
         let inv = &mut self.invoice;
         inv.buyer_reference = e.text("ram:BuyerReference");
         if let Some(p) = e.get("ram:SellerTradeParty") {
+            self.facts.seller_party = true;
             inv.seller = party::seller(p);
         }
         if let Some(p) = e.get("ram:BuyerTradeParty") {
+            self.facts.buyer_party = true;
             inv.buyer = party::buyer(p);
         }
         inv.tax_representative = e
@@ -196,12 +225,11 @@ impl CiiMapper {
             .get("ram:BillingSpecifiedPeriod")
             .map(|p| period(v, p, "BG-14"));
         for ac in e.all("ram:SpecifiedTradeAllowanceCharge") {
-            let is_charge = v
-                .bool(
-                    ac.get("ram:ChargeIndicator/udt:Indicator"),
-                    "ChargeIndicator",
-                )
-                .unwrap_or(false);
+            let Some((is_charge, literal)) = indicator(v, ac) else {
+                let unclassified = unclassified(v, ac, None);
+                self.facts.unclassified_charges.push(unclassified);
+                continue;
+            };
             let mapped = AllowanceCharge {
                 amount: v.decimal(ac.get("ram:ActualAmount"), "BT-92/BT-99"),
                 base_amount: v.decimal(ac.get("ram:BasisAmount"), "BT-93/BT-100"),
@@ -214,10 +242,15 @@ impl CiiMapper {
                 reason: ac.text("ram:Reason"),
                 reason_code: ac.text("ram:ReasonCode"),
             };
-            if is_charge {
+            let at = if is_charge {
                 inv.charges.push(mapped);
+                Where::Charge(inv.charges.len() - 1)
             } else {
                 inv.allowances.push(mapped);
+                Where::Allowance(inv.allowances.len() - 1)
+            };
+            if !literal {
+                self.facts.indicators_not_literal.push(at);
             }
         }
         if let Some(terms) = e.get("ram:SpecifiedTradePaymentTerms") {
@@ -257,6 +290,7 @@ impl CiiMapper {
         assign_vat_totals(&mut self.invoice, self.tax_totals);
         Mapped {
             invoice: self.invoice,
+            facts: self.facts,
             specification_ids: self.specification_ids,
             first_error: self.values.first_error,
         }

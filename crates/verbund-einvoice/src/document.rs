@@ -1,6 +1,7 @@
 //! The entry points: from bytes to a classified, parsed invoice.
 
 use crate::error::EinvoiceError;
+use crate::facts::SyntaxFacts;
 use crate::limits::Limits;
 use crate::mapping::Mapped;
 use crate::model::Invoice;
@@ -24,6 +25,8 @@ pub struct ParsedInvoice {
     /// The syntax asserts (UBL-CR/-SR/-DT, CII-SR/-DT) that failed, found while parsing;
     /// their level needs the scenario and is decided by [`crate::validate`].
     pub structure_findings: Vec<StructureFinding>,
+    /// What the syntax says beyond the model, for the Peppol rules.
+    pub facts: SyntaxFacts,
 }
 
 /// What a document is, as far as the e-invoice intake is concerned.
@@ -124,7 +127,7 @@ fn parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Failure> {
         Syntax::Cii => cii::read(&mut reader, limits)?,
     };
     reader.finish()?;
-    let structure_findings = reader.structure_findings();
+    let (structure_findings, empty_elements) = reader.structure_findings();
     let schema_findings = reader.schema_findings();
     let ids: Vec<&str> = mapped
         .specification_ids
@@ -148,11 +151,14 @@ fn parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Failure> {
     if let Some(error) = mapped.first_error {
         return Err(error.into());
     }
+    let mut facts = mapped.facts;
+    facts.empty_elements = empty_elements;
     Ok(ParsedInvoice {
         syntax,
         scenario,
         invoice: mapped.invoice,
         structure_findings,
+        facts,
     })
 }
 

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::date::Date;
 use crate::error::EinvoiceError;
+use crate::facts::SyntaxFacts;
 use crate::lexical;
 use crate::model::{CurrencyAmount, Identifier, Invoice, Quantity};
 use crate::xml::fragment::Element;
@@ -13,6 +14,8 @@ use crate::xml::fragment::Element;
 #[derive(Debug)]
 pub(crate) struct Mapped {
     pub(crate) invoice: Invoice,
+    /// What the syntax says beyond the model.
+    pub(crate) facts: SyntaxFacts,
     /// Every value at the scenario match path (normally one), for [`crate::scenario_select`].
     pub(crate) specification_ids: Vec<String>,
     /// The first typed value that could not be read. Reported only after scenario selection,

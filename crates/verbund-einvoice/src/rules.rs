@@ -12,11 +12,13 @@ mod codes;
 mod core;
 mod de;
 mod de_payment;
+mod peppol;
 pub mod structure;
 mod table;
 mod vat;
 mod vat_scope;
 
+use crate::facts::SyntaxFacts;
 use crate::model::Invoice;
 use crate::scenario::{Level, Scenario, Syntax};
 
@@ -71,6 +73,8 @@ pub struct Input<'a> {
     pub invoice: &'a Invoice,
     /// Its syntax, for the few rules whose test differs between UBL and CII.
     pub syntax: Syntax,
+    /// What the syntax says beyond the model (for the Peppol rules).
+    pub facts: &'a SyntaxFacts,
 }
 
 impl<'a> Input<'a> {
@@ -133,6 +137,9 @@ pub enum Where {
     LineAllowance(usize, usize),
     /// BG-28 line charge (line, charge), 0-based.
     LineCharge(usize, usize),
+    /// The n-th empty element the parse recorded (PEPPOL-R008), 0-based; its XPath is in
+    /// the [`SyntaxFacts`].
+    EmptyElement(usize),
 }
 
 /// A check collects the places where its assert fails (one per failing context node, as SVRL).
@@ -181,9 +188,19 @@ pub fn level_in(scenario: &Scenario, id: &str, flag: Flag) -> Level {
         .map_or(flag.level(), |(_, level)| *level)
 }
 
-/// Renders `at` as an XPath-like path in `syntax` (1-based indexes, as XPath counts).
+/// Renders `at` as an XPath-like path in the input's syntax (1-based indexes, as XPath
+/// counts).
 #[must_use]
-pub fn location(syntax: Syntax, at: Where) -> String {
+pub fn location(input: &Input<'_>, at: Where) -> String {
+    if let Where::EmptyElement(n) = at {
+        return input
+            .facts
+            .empty_elements
+            .get(n)
+            .cloned()
+            .unwrap_or_default();
+    }
+    let syntax = input.syntax;
     match syntax {
         Syntax::UblInvoice | Syntax::UblCreditNote => ubl_location(syntax, at),
         Syntax::Cii => cii_location(at),
@@ -199,7 +216,8 @@ fn ubl_location(syntax: Syntax, at: Where) -> String {
     let seller = "cac:AccountingSupplierParty/cac:Party";
     let buyer = "cac:AccountingCustomerParty/cac:Party";
     let tail = match at {
-        Where::Root => String::new(),
+        // Empty elements are rendered from their recorded path by `location`.
+        Where::Root | Where::EmptyElement(_) => String::new(),
         Where::Seller => seller.to_owned(),
         Where::SellerAddress => format!("{seller}/cac:PostalAddress"),
         Where::SellerContact => format!("{seller}/cac:Contact"),
@@ -247,7 +265,7 @@ fn cii_location(at: Where) -> String {
     const SET: &str = "ram:ApplicableHeaderTradeSettlement";
     let line = |i: usize| format!("{TX}/ram:IncludedSupplyChainTradeLineItem[{}]", i + 1);
     match at {
-        Where::Root => "/rsm:CrossIndustryInvoice".to_owned(),
+        Where::Root | Where::EmptyElement(_) => "/rsm:CrossIndustryInvoice".to_owned(),
         Where::Seller => format!("{TX}/{AGR}/ram:SellerTradeParty"),
         Where::SellerAddress => format!("{TX}/{AGR}/ram:SellerTradeParty/ram:PostalTradeAddress"),
         Where::SellerContact => format!("{TX}/{AGR}/ram:SellerTradeParty/ram:DefinedTradeContact"),
@@ -292,6 +310,14 @@ fn cii_location(at: Where) -> String {
             j + 1
         ),
     }
+}
+
+/// XPath `normalize-space`.
+pub(crate) fn normalize_space(text: &str) -> String {
+    text.split([' ', '\t', '\r', '\n'])
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// True if `text` is present and not only XML whitespace: XPath `normalize-space(x) != ''`.

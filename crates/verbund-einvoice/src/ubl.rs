@@ -6,6 +6,7 @@ mod line;
 mod party;
 
 use crate::error::EinvoiceError;
+use crate::facts::{SyntaxFacts, literal_boolean};
 use crate::limits::{LimitKind, Limits};
 use crate::mapping::{Mapped, Values, assign_vat_totals, identifier};
 use crate::model::{
@@ -13,6 +14,7 @@ use crate::model::{
     PaymentCard, PaymentInstructions, PaymentMeans, Period, PrecedingInvoice, ThirdPartyPayment,
     VatBreakdown,
 };
+use crate::rules::Where;
 use crate::xml::Ns;
 use crate::xml::fragment::{Element, Fragment};
 use crate::xml::reader::{DocumentReader, Node};
@@ -56,6 +58,7 @@ fn is_binary(ns: Ns, name: &str) -> bool {
 #[derive(Debug, Default)]
 struct UblMapper {
     invoice: Invoice,
+    facts: SyntaxFacts,
     values: Values,
     specification_ids: Vec<String>,
     /// `cac:TaxTotal/cbc:TaxAmount` values with their `currencyID`, sorted out into BT-110 and
@@ -88,7 +91,8 @@ impl UblMapper {
         match e.ns() {
             Ns::Cbc => self.basic(e),
             Ns::Cac if matches!(e.name(), "InvoiceLine" | "CreditNoteLine") => {
-                line::flatten(&mut self.values, e, None, &mut self.invoice.lines);
+                let lines = &mut self.invoice.lines;
+                line::flatten(&mut self.values, &mut self.facts, e, None, lines);
             }
             Ns::Cac if e.name().ends_with("Party") => self.party(e),
             Ns::Cac => self.aggregate(e),
@@ -135,6 +139,7 @@ impl UblMapper {
         match e.name() {
             "AccountingSupplierParty" => {
                 if let Some(p) = e.get("cac:Party") {
+                    self.facts.seller_party = true;
                     inv.seller = party::seller(p);
                     self.creditor_id = self
                         .creditor_id
@@ -144,6 +149,7 @@ impl UblMapper {
             }
             "AccountingCustomerParty" => {
                 if let Some(p) = e.get("cac:Party") {
+                    self.facts.buyer_party = true;
                     inv.buyer = party::buyer(p);
                 }
             }
@@ -200,14 +206,26 @@ impl UblMapper {
                 });
             }
             "Delivery" => inv.delivery = Some(party::delivery(v, e)),
-            "PaymentMeans" => payment_means(v, inv, e),
+            "PaymentMeans" => {
+                payment_means(v, inv, e);
+                let mandate_id = e.get("cac:PaymentMandate/cbc:ID").is_some();
+                self.facts.mandate_ids.push(mandate_id);
+            }
             "PaymentTerms" => inv.payment_terms = e.text("cbc:Note"),
             "AllowanceCharge" => {
                 let (is_charge, ac) = allowance_charge(v, e);
-                if is_charge {
+                let at = if is_charge {
                     inv.charges.push(ac);
+                    Where::Charge(inv.charges.len() - 1)
                 } else {
                     inv.allowances.push(ac);
+                    Where::Allowance(inv.allowances.len() - 1)
+                };
+                if !e
+                    .get("cbc:ChargeIndicator")
+                    .is_some_and(|c| literal_boolean(c.value()))
+                {
+                    self.facts.indicators_not_literal.push(at);
                 }
             }
             "TaxTotal" => {
@@ -217,7 +235,13 @@ impl UblMapper {
                     self.tax_totals
                         .push((value, amount.attr("currencyID").map(str::to_owned)));
                 }
-                for sub in e.all("cac:TaxSubtotal") {
+                let subtotals = e.all("cac:TaxSubtotal");
+                if subtotals.is_empty() {
+                    self.facts.tax_totals_without_subtotals += 1;
+                } else {
+                    self.facts.tax_totals_with_subtotals += 1;
+                }
+                for sub in subtotals {
                     inv.vat_breakdown.push(vat_breakdown(v, sub));
                 }
             }
@@ -250,6 +274,7 @@ impl UblMapper {
         }
         Mapped {
             invoice: self.invoice,
+            facts: self.facts,
             specification_ids: self.specification_ids,
             first_error: self.values.first_error,
         }

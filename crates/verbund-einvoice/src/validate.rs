@@ -136,6 +136,7 @@ fn rules_run(parsed: &ParsedInvoice) -> Report {
     let input = Input {
         invoice: &parsed.invoice,
         syntax: parsed.syntax,
+        facts: &parsed.facts,
     };
     // The checks are ours and must not panic; if one does anyway, the answer is "undefined",
     // never a silent accept, and the process keeps serving other documents.
@@ -156,7 +157,7 @@ fn rules_run(parsed: &ParsedInvoice) -> Report {
                     id: Cow::Borrowed(rule.id),
                     level: level_in(scenario, rule.id, form.flag),
                     message: form.message.to_owned(),
-                    location: location(parsed.syntax, at),
+                    location: location(&input, at),
                 });
             }
         }

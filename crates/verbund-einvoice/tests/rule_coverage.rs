@@ -29,7 +29,6 @@ const NOT_YET: &[(&str, &str)] = &[
         "CII-SR-119",
         "needs the udt:Indicator value of a price allowance two levels below its context: not yet",
     ),
-    ("PEPPOL-EN16931-R*", "not implemented yet"),
     ("BR-DE-CVD-*", "not implemented yet"),
     ("BR-TMP-CVD-*", "not implemented yet"),
     ("BR-DEX-*", "not implemented yet"),

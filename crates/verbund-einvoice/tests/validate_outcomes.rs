@@ -98,9 +98,35 @@ fn a_minimal_xrechnung_is_judged_by_the_rules() {
     assert!(report.scenario.is_some());
     let errors: Vec<&str> = report.error_ids().collect();
     assert!(!errors.contains(&SCHEMA), "schema-valid: {errors:?}");
-    for id in ["BR-04", "BR-05", "BR-06", "BR-DE-1", "BR-DE-15"] {
+    for id in [
+        "BR-04",
+        "BR-05",
+        "BR-06",
+        "BR-DE-1",
+        "BR-DE-15",
+        "PEPPOL-EN16931-R001",
+    ] {
         assert!(errors.contains(&id), "{id} missing in {errors:?}");
     }
+    // The party elements are empty, not missing a party: no context for R010/R020, but each
+    // empty element is a finding of its own, at its path.
+    for id in ["PEPPOL-EN16931-R010", "PEPPOL-EN16931-R020"] {
+        assert!(!errors.contains(&id), "{id} without a party: {errors:?}");
+    }
+    let empty: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.id == "PEPPOL-EN16931-R008")
+        .map(|f| f.location.as_str())
+        .collect();
+    assert_eq!(
+        empty,
+        [
+            "/Invoice/cac:AccountingSupplierParty[1]",
+            "/Invoice/cac:AccountingCustomerParty[1]",
+            "/Invoice/cac:InvoiceLine[1]/cac:Item[1]"
+        ]
+    );
     assert!(
         report
             .findings

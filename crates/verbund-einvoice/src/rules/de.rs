@@ -1,7 +1,7 @@
 //! BR-DE-*: the XRechnung CIUS rules (German national requirements), run only in the
 //! XRechnung scenarios. The regular expressions of `common.sch` are written out as code.
 
-use super::{Input, Where, filled};
+use super::{Input, Where, filled, normalize_space};
 use crate::model::PostalAddress;
 use crate::scenario::Syntax;
 
@@ -98,14 +98,6 @@ pub fn br_de_28(i: &Input<'_>, o: &mut Vec<Where>) {
             .as_deref()
             .is_some_and(|e| email_like(&normalize_space(e)))
     });
-}
-
-/// XPath `normalize-space`.
-fn normalize_space(text: &str) -> String {
-    text.split([' ', '\t', '\r', '\n'])
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// `^[^@\s]+@([^@.\s]+\.)+[^@.\s]+$`.

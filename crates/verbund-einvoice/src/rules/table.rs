@@ -3,7 +3,9 @@
 
 use super::Flag::{Fatal, Information, Warning};
 use super::Source::{Cen, XRechnung};
-use super::{Check, Flag, Form, Rule, Source, calc, codes, core, de, de_payment, vat, vat_scope};
+use super::{
+    Check, Flag, Form, Rule, Source, calc, codes, core, de, de_payment, peppol, vat, vat_scope,
+};
 
 const fn rule(
     id: &'static str,
@@ -278,4 +280,27 @@ pub static RULES: &[Rule] = &[
     rule("BR-Z-08", Cen, both(Fatal, "[BR-Z-08]-In a VAT breakdown (BG-23) where VAT category code (BT-118) is \"Zero rated\" the VAT category taxable amount (BT-116) shall equal the sum of Invoice line net amount (BT-131) minus the sum of Document level allowance amounts (BT-92) plus the sum of Document level charge amounts (BT-99) where the VAT category codes (BT-151, BT-95, BT-102) are \"Zero rated\"."), vat::br_z_08),
     rule("BR-Z-09", Cen, both(Fatal, "[BR-Z-09]-The VAT category tax amount (BT-117) in a VAT breakdown (BG-23) where VAT category code (BT-118) is \"Zero rated\" shall equal 0 (zero)."), vat::br_z_09),
     rule("BR-Z-10", Cen, (Some(form(Fatal, "[BR-Z-10]-A VAT breakdown (BG-23) with VAT Category code (BT-118) \"Zero rated\" shall not have a VAT exemption reason code (BT-121) or VAT exemption reason text (BT-120).")), Some(form(Fatal, "[BR-Z-10]-A VAT Breakdown (BG-23) with VAT Category code (BT-118) \"Zero rated\" shall not have a VAT exemption reason code (BT-121) or VAT exemption reason text (BT-120)."))), vat::br_z_10),
+    rule("PEPPOL-EN16931-R001", XRechnung, both(Fatal, "Business process MUST be provided."), peppol::r001),
+    rule("PEPPOL-EN16931-R005", XRechnung, both(Fatal, "VAT accounting currency code MUST be different from invoice currency code when provided."), peppol::r005),
+    rule("PEPPOL-EN16931-R008", XRechnung, both(Fatal, "Document MUST not contain empty elements."), peppol::r008),
+    rule("PEPPOL-EN16931-R010", XRechnung, both(Fatal, "Buyer electronic address MUST be provided"), peppol::r010),
+    rule("PEPPOL-EN16931-R020", XRechnung, both(Fatal, "Seller electronic address MUST be provided"), peppol::r020),
+    rule("PEPPOL-EN16931-R040", XRechnung, both(Fatal, "Allowance/charge amount must equal base amount * percentage/100 if base amount and percentage exists"), peppol::r040),
+    rule("PEPPOL-EN16931-R041", XRechnung, both(Fatal, "Allowance/charge base amount MUST be provided when allowance/charge percentage is provided."), peppol::r041),
+    rule("PEPPOL-EN16931-R042", XRechnung, both(Fatal, "Allowance/charge percentage MUST be provided when allowance/charge base amount is provided."), peppol::r042),
+    rule("PEPPOL-EN16931-R043", XRechnung, (Some(form(Fatal, "Allowance/charge ChargeIndicator value MUST equal 'true' or 'false'")), None), peppol::r043),
+    rule("PEPPOL-EN16931-R043-1", XRechnung, (None, Some(form(Fatal, "Allowance/charge ChargeIndicator value MUST equal 'true' or 'false'"))), peppol::r043),
+    rule("PEPPOL-EN16931-R043-2", XRechnung, (None, Some(form(Fatal, "Allowance/charge ChargeIndicator value MUST equal 'true' or 'false'"))), peppol::r043_2),
+    rule("PEPPOL-EN16931-R044", XRechnung, both(Fatal, "Charge on price level is NOT allowed. Only value 'false' allowed."), peppol::r044),
+    rule("PEPPOL-EN16931-R046", XRechnung, both(Fatal, "Item net price MUST equal (Gross price - Allowance amount) when gross price is provided."), peppol::r046),
+    rule("PEPPOL-EN16931-R053", XRechnung, (Some(form(Fatal, "Only one tax total with tax subtotals MUST be provided.")), Some(form(Fatal, "No more than one tax total amount must be provided where currency id equals document currency code."))), peppol::r053),
+    rule("PEPPOL-EN16931-R054", XRechnung, (Some(form(Fatal, "Only one tax total without tax subtotals MUST be provided when tax currency code is provided.")), Some(form(Fatal, "Only one tax total amount must be provided where currency id equals tax currency code, if tax currency code (BT-6) is provided."))), peppol::r054),
+    rule("PEPPOL-EN16931-R055", XRechnung, both(Fatal, "Invoice total VAT amount and Invoice total VAT amount in accounting currency MUST have the same operational sign"), peppol::r055),
+    rule("PEPPOL-EN16931-R061", XRechnung, both(Fatal, "Mandate reference MUST be provided for direct debit."), peppol::r061),
+    rule("PEPPOL-EN16931-R101", XRechnung, (Some(form(Fatal, "Element Document reference can only be used for Invoice line object")), Some(form(Fatal, "Element Additional referenced document can only be used for Invoice line object."))), peppol::r101),
+    rule("PEPPOL-EN16931-R110", XRechnung, both(Fatal, "Start date of line period MUST be within invoice period."), peppol::r110),
+    rule("PEPPOL-EN16931-R111", XRechnung, both(Fatal, "End date of line period MUST be within invoice period."), peppol::r111),
+    rule("PEPPOL-EN16931-R120", XRechnung, both(Warning, "Invoice line net amount MUST equal (Invoiced quantity * (Item net price/item price base quantity) + Sum of invoice line charge amount - sum of invoice line allowance amount"), peppol::r120),
+    rule("PEPPOL-EN16931-R121", XRechnung, both(Fatal, "Base quantity MUST be a positive number above zero."), peppol::r121),
+    rule("PEPPOL-EN16931-R130", XRechnung, both(Fatal, "Unit code of price base quantity MUST be same as invoiced quantity."), peppol::r130),
 ];

@@ -1,9 +1,11 @@
 //! UBL `cac:InvoiceLine` / `cac:CreditNoteLine` into BG-25, sub-lines flattened.
 
+use crate::facts::{BaseQuantity, LineFacts, PriceCharge, PriceKind, SyntaxFacts, literal_boolean};
 use crate::mapping::{Values, identifier};
 use crate::model::{
     InvoiceLine, Item, ItemAttribute, ItemClassification, LineAllowanceCharge, Price,
 };
+use crate::rules::Where;
 use crate::xml::Ns;
 use crate::xml::fragment::Element;
 
@@ -13,29 +15,41 @@ use crate::xml::fragment::Element;
 /// Recursion is bounded by the reader's depth limit, which bounds the fragment's depth.
 pub(super) fn flatten(
     v: &mut Values,
+    facts: &mut SyntaxFacts,
     e: Element<'_, '_>,
     parent: Option<&str>,
     lines: &mut Vec<InvoiceLine>,
 ) {
-    let line = line(v, e, parent);
+    let index = lines.len();
+    let (line, line_facts) = line(v, facts, index, e, parent);
+    facts.line_set(index, line_facts);
     let id = line.id.clone();
     lines.push(line);
     for sub in e
         .children()
         .filter(|c| c.is(Ns::Cac, "SubInvoiceLine") || c.is(Ns::Cac, "SubCreditNoteLine"))
     {
-        flatten(v, sub, id.as_deref(), lines);
+        flatten(v, facts, sub, id.as_deref(), lines);
     }
 }
 
 /// One pass over the line's children: lines are the bulk of large invoices, and a lookup per
 /// business term walked the children a dozen times. The first occurrence of a single-valued
-/// element wins, as with [`Element::get`].
-fn line(v: &mut Values, e: Element<'_, '_>, parent: Option<&str>) -> InvoiceLine {
+/// element wins, as with [`Element::get`]. `index` is the line's place in the model, for the
+/// syntax facts it records.
+fn line(
+    v: &mut Values,
+    facts: &mut SyntaxFacts,
+    index: usize,
+    e: Element<'_, '_>,
+    parent: Option<&str>,
+) -> (InvoiceLine, LineFacts) {
     let mut line = InvoiceLine {
         parent_line_id: parent.map(str::to_owned),
         ..InvoiceLine::default()
     };
+    let mut line_facts = LineFacts::default();
+    let mut object_reference = false;
     let (mut price_element, mut item_element) = (None, None);
     for c in e.children() {
         match (c.ns(), c.name()) {
@@ -56,18 +70,29 @@ fn line(v: &mut Values, e: Element<'_, '_>, parent: Option<&str>) -> InvoiceLine
             (Ns::Cac, "InvoicePeriod") if line.period.is_none() => {
                 line.period = Some(super::period(v, c, "BG-26"));
             }
-            (Ns::Cac, "DocumentReference")
-                if line.object_id.is_none()
-                    && c.text("cbc:DocumentTypeCode").as_deref() == Some("130") =>
-            {
-                line.object_id = identifier(c.get("cbc:ID"));
+            (Ns::Cac, "DocumentReference") => {
+                line_facts.reference_not_object = true;
+                if c.text("cbc:DocumentTypeCode").as_deref() == Some("130") {
+                    object_reference = true;
+                    if line.object_id.is_none() {
+                        line.object_id = identifier(c.get("cbc:ID"));
+                    }
+                }
             }
             (Ns::Cac, "AllowanceCharge") => {
                 let (is_charge, mapped) = allowance_charge(v, c);
-                if is_charge {
+                let at = if is_charge {
                     line.charges.push(mapped);
+                    Where::LineCharge(index, line.charges.len() - 1)
                 } else {
                     line.allowances.push(mapped);
+                    Where::LineAllowance(index, line.allowances.len() - 1)
+                };
+                if !c
+                    .get("cbc:ChargeIndicator")
+                    .is_some_and(|i| literal_boolean(i.value()))
+                {
+                    facts.indicators_not_literal.push(at);
                 }
             }
             (Ns::Cac, "Price") => {
@@ -79,9 +104,37 @@ fn line(v: &mut Values, e: Element<'_, '_>, parent: Option<&str>) -> InvoiceLine
             _ => {}
         }
     }
+    line_facts.reference_not_object &= !object_reference;
     line.price = price(v, price_element);
+    if let Some(p) = price_element {
+        price_facts(v, p, &mut line_facts);
+    }
     line.item = item_element.map(|i| item(v, i)).unwrap_or_default();
-    line
+    (line, line_facts)
+}
+
+/// What the Peppol rules test of `cac:Price` beyond BG-29: every allowance and base quantity.
+fn price_facts(v: &mut Values, p: Element<'_, '_>, facts: &mut LineFacts) {
+    for c in p.children() {
+        match (c.ns(), c.name()) {
+            (Ns::Cac, "AllowanceCharge") => facts.price_charges.push(PriceCharge {
+                price: PriceKind::Net,
+                indicator: c.text("cbc:ChargeIndicator"),
+                base_amount: v.decimal(c.get("cbc:BaseAmount"), "BT-148"),
+                amount: v.decimal(c.get("cbc:Amount"), "BT-147"),
+            }),
+            (Ns::Cbc, "BaseQuantity") => {
+                if let Some(q) = v.quantity(Some(c), "BT-149") {
+                    facts.base_quantities.push(BaseQuantity {
+                        price: PriceKind::Net,
+                        value: q.value,
+                        unit_code: q.unit_code,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A line-level `cac:AllowanceCharge`: (is it a charge, its terms).

@@ -101,11 +101,12 @@ impl<'i> DocumentReader<'i> {
         self.root_namespace.as_deref()
     }
 
-    /// The syntax-assert findings, once the document has been read to its end.
-    pub(crate) fn structure_findings(&mut self) -> Vec<StructureFinding> {
+    /// The syntax-assert findings and the empty elements (PEPPOL-R008), once the document
+    /// has been read to its end.
+    pub(crate) fn structure_findings(&mut self) -> (Vec<StructureFinding>, Vec<String>) {
         self.structure
             .take()
-            .map(Checker::into_findings)
+            .map(Checker::into_parts)
             .unwrap_or_default()
     }
 
@@ -276,7 +277,7 @@ impl<'i> DocumentReader<'i> {
         }
         let (attrs, foreign) = self.attributes(start, offset)?;
         if let Some(checker) = &mut self.structure {
-            checker.open(ns, &name, &attrs);
+            checker.open(ns, &name, start.name().into_inner(), &attrs);
         }
         if let Some(schema) = &mut self.schema {
             schema.open(ns, &name, &attrs, foreign.as_deref(), offset);

@@ -15,6 +15,7 @@ use super::{
     Anchor, CII_CONTEXTS, CII_RULES, Path, StructureFinding, StructureRule, Test, UBL_CONTEXTS,
     UBL_RULES,
 };
+use crate::facts::EMPTY_ELEMENTS_KEPT;
 use crate::xml::Ns;
 
 /// Findings kept per rule id and document; the rest are counted out. Every rule that fails
@@ -350,6 +351,12 @@ pub(super) struct Frame<'i> {
     context: Option<u16>,
     /// Facts the hand-written checks collect about this element.
     pub(super) facts: special::Facts,
+    /// A child element has been opened (PEPPOL-R008 looks for elements without).
+    has_child: bool,
+    /// Text other than XML whitespace has been seen.
+    has_text: bool,
+    /// Exempt from PEPPOL-R008 (CII excludes `ram:ApplicableHeaderTradeDelivery`).
+    may_be_empty: bool,
 }
 
 /// The per-document state of the checker.
@@ -368,6 +375,9 @@ pub(crate) struct Checker<'i> {
     /// Text of the innermost element that asked for it.
     pub(super) text: String,
     pub(super) text_depth: Option<usize>,
+    /// PEPPOL-R008: XPaths of elements without child elements and text, the first
+    /// [`EMPTY_ELEMENTS_KEPT`].
+    empty_elements: Vec<String>,
 }
 
 impl<'i> Checker<'i> {
@@ -397,27 +407,33 @@ impl<'i> Checker<'i> {
             special: special::DocumentFacts::default(),
             text: String::new(),
             text_depth: None,
+            empty_elements: Vec::new(),
         })
     }
 
-    /// The findings, once the document has been read.
-    pub(crate) fn into_findings(self) -> Vec<StructureFinding> {
-        self.findings
+    /// The findings and the empty elements, once the document has been read.
+    pub(crate) fn into_parts(self) -> (Vec<StructureFinding>, Vec<String>) {
+        (self.findings, self.empty_elements)
     }
 
     #[expect(
         clippy::ptr_arg,
         reason = "the name is cloned as a `Cow` to keep borrowing the input"
     )]
+    /// Opens an element; `written` is its qualified name as written (`ram:Name`).
     pub(crate) fn open(
         &mut self,
         ns: Ns,
         name: &Cow<'i, str>,
+        written: &str,
         attrs: &[(Cow<'i, str>, Cow<'i, str>)],
     ) {
         let depth = self.depth;
         let position = match depth.checked_sub(1) {
-            Some(parent) => sibling_position(&mut self.frames[parent].children, ns, name),
+            Some(parent) => {
+                self.frames[parent].has_child = true;
+                sibling_position(&mut self.frames[parent].children, ns, name)
+            }
             None => 1,
         };
         if self.frames.len() == depth {
@@ -437,6 +453,11 @@ impl<'i> Checker<'i> {
             frame.counters_start = counters_start;
             frame.context = None;
             frame.facts = special::Facts::default();
+            frame.has_child = false;
+            frame.has_text = false;
+            // `name() = 'ram:ApplicableHeaderTradeDelivery'` compares the name as written.
+            frame.may_be_empty =
+                self.family == Family::Cii && written == "ram:ApplicableHeaderTradeDelivery";
         }
         self.depth += 1;
         if depth > 0 {
@@ -608,6 +629,11 @@ impl<'i> Checker<'i> {
     }
 
     pub(crate) fn text(&mut self, text: &str) {
+        if let Some(frame) = self.depth.checked_sub(1).map(|d| &mut self.frames[d])
+            && !frame.has_text
+        {
+            frame.has_text = !crate::lexical::trim_xml(text).is_empty();
+        }
         if self.text_depth.is_some_and(|d| self.depth >= d) {
             self.text.push_str(text);
         }
@@ -639,6 +665,15 @@ impl<'i> Checker<'i> {
         if self.text_depth == Some(depth + 1) {
             self.text_depth = None;
             self.text.clear();
+        }
+        let frame = &self.frames[depth];
+        if !frame.has_child
+            && !frame.has_text
+            && !frame.may_be_empty
+            && self.empty_elements.len() < EMPTY_ELEMENTS_KEPT
+        {
+            let location = self.location(depth);
+            self.empty_elements.push(location);
         }
         let frame = &self.frames[depth];
         self.states.truncate(frame.states_start);
