@@ -143,6 +143,7 @@ impl CiiMapper {
         inv.buyer_reference = e.text("ram:BuyerReference");
         if let Some(p) = e.get("ram:SellerTradeParty") {
             self.facts.seller_party = true;
+            self.facts.seller_party_ids = party::ids_as_written(p);
             inv.seller = party::seller(p);
         }
         if let Some(p) = e.get("ram:BuyerTradeParty") {
@@ -204,6 +205,9 @@ impl CiiMapper {
         inv.buyer_accounting_reference =
             e.text("ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID");
         inv.payee = e.get("ram:PayeeTradeParty").map(party::payee);
+        if let Some(p) = e.get("ram:PayeeTradeParty") {
+            self.facts.payee_party_ids = party::ids_as_written(p);
+        }
         inv.payment_instructions = payment_instructions(e);
         for tax in e.all("ram:ApplicableTradeTax") {
             inv.vat_breakdown.push(VatBreakdown {

@@ -40,6 +40,14 @@ pub struct SyntaxFacts {
     pub(crate) mandate_ids: Vec<bool>,
     /// Per model line, the facts of the line; empty for a line that has none.
     pub(crate) lines: Vec<LineFacts>,
+    /// The seller's party identifiers as written, scheme `SEPA` included (UBL
+    /// `cac:PartyIdentification/cbc:ID`, CII `ram:ID`): BR-17 compares them with the payee's.
+    pub(crate) seller_party_ids: Vec<String>,
+    /// The payee's party identifiers as written.
+    pub(crate) payee_party_ids: Vec<String>,
+    /// UBL: `cac:BillingReference` elements without `cac:InvoiceDocumentReference/cbc:ID`
+    /// (BR-55; CII reads the model's preceding invoice reference instead).
+    pub(crate) billing_references_without_id: usize,
 }
 
 /// An allowance or charge without an indicator.
@@ -70,6 +78,9 @@ pub(crate) struct LineFacts {
     /// Price base quantities in document order: UBL `cac:Price/cbc:BaseQuantity`; CII the net
     /// price's, then the gross price's `ram:BasisQuantity` (PEPPOL-R120, -R121, -R130).
     pub(crate) base_quantities: Vec<BaseQuantity>,
+    /// Item attributes without a name or a value element (BR-54; the model keeps both as
+    /// text and cannot tell an empty one from a missing one).
+    pub(crate) incomplete_attributes: usize,
 }
 
 impl LineFacts {
@@ -78,6 +89,7 @@ impl LineFacts {
         !self.reference_not_object
             && self.price_charges.is_empty()
             && self.base_quantities.is_empty()
+            && self.incomplete_attributes == 0
     }
 }
 
@@ -121,6 +133,7 @@ impl SyntaxFacts {
             reference_not_object: false,
             price_charges: Vec::new(),
             base_quantities: Vec::new(),
+            incomplete_attributes: 0,
         };
         self.lines.get(index).unwrap_or(&NONE)
     }

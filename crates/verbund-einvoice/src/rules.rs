@@ -90,6 +90,40 @@ impl<'a> Input<'a> {
             .filter(move |l| cii || l.parent_line_id.is_none())
             .enumerate()
     }
+
+    /// [`Self::lines`] with each line's index in the model: (model index, position, line).
+    pub fn context_lines(
+        &self,
+    ) -> impl Iterator<Item = (usize, usize, &'a crate::model::InvoiceLine)> + use<'a> {
+        let cii = self.syntax == Syntax::Cii;
+        self.invoice
+            .lines
+            .iter()
+            .enumerate()
+            .filter(move |(_, l)| cii || l.parent_line_id.is_none())
+            .enumerate()
+            .map(|(position, (index, line))| (index, position, line))
+    }
+
+    /// Every line of the model, UBL sub-lines included (contexts such as `cac:Price` or
+    /// `//cac:AdditionalItemProperty` see them too), as (model index, position of the line or,
+    /// for a UBL sub-line, of its enclosing line, line).
+    pub fn every_line(
+        &self,
+    ) -> impl Iterator<Item = (usize, usize, &'a crate::model::InvoiceLine)> + use<'a> {
+        let cii = self.syntax == Syntax::Cii;
+        let mut position = None::<usize>;
+        self.invoice
+            .lines
+            .iter()
+            .enumerate()
+            .map(move |(index, line)| {
+                if cii || line.parent_line_id.is_none() {
+                    position = Some(position.map_or(0, |p| p + 1));
+                }
+                (index, position.unwrap_or(0), line)
+            })
+    }
 }
 
 /// Where a rule failed, in model terms; rendered into an XPath-like path per syntax.

@@ -140,6 +140,7 @@ impl UblMapper {
             "AccountingSupplierParty" => {
                 if let Some(p) = e.get("cac:Party") {
                     self.facts.seller_party = true;
+                    self.facts.seller_party_ids = party::ids_as_written(p);
                     inv.seller = party::seller(p);
                     self.creditor_id = self
                         .creditor_id
@@ -154,6 +155,7 @@ impl UblMapper {
                 }
             }
             "PayeeParty" => {
+                self.facts.payee_party_ids = party::ids_as_written(e);
                 inv.payee = Some(party::payee(e));
                 // The payee's creditor id wins over the seller's: the payee collects.
                 self.creditor_id = party::sepa_creditor_id(e).or(self.creditor_id.take());
@@ -177,6 +179,9 @@ impl UblMapper {
                 inv.sales_order_reference = e.text("cbc:SalesOrderID");
             }
             "BillingReference" => {
+                if e.get("cac:InvoiceDocumentReference/cbc:ID").is_none() {
+                    self.facts.billing_references_without_id += 1;
+                }
                 if let Some(r) = e.get("cac:InvoiceDocumentReference") {
                     inv.preceding_invoices.push(PrecedingInvoice {
                         reference: r.text("cbc:ID").unwrap_or_default(),

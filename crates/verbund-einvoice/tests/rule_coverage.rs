@@ -14,18 +14,6 @@ use verbund_einvoice::rules::{Flag, RULES};
 /// Ids (exact, or a family prefix ending in `*`) not implemented yet, with the reason.
 const NOT_YET: &[(&str, &str)] = &[
     (
-        "UBL-SR-19",
-        "compares the payee name with the seller's registration name across parties: not in this pass yet",
-    ),
-    (
-        "UBL-SR-20",
-        "compares the payee name with the seller's registration name across parties: not in this pass yet",
-    ),
-    (
-        "UBL-SR-21",
-        "compares the payee name with the seller's registration name across parties: not in this pass yet",
-    ),
-    (
         "CII-SR-119",
         "needs the udt:Indicator value of a price allowance two levels below its context: not yet",
     ),
@@ -33,9 +21,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("BR-TMP-CVD-*", "not implemented yet"),
     ("BR-DEX-*", "not implemented yet"),
     ("BR-TMP-*", "not implemented yet"),
-    ("BR-17", "not implemented yet"),
-    ("BR-54", "not implemented yet"),
-    ("BR-55", "not implemented yet"),
     ("BR-CL-03", "not implemented yet"),
     ("BR-CL-07", "not implemented yet"),
     ("BR-CL-08", "not implemented yet"),

@@ -38,6 +38,11 @@ pub(super) fn line(
             .unwrap_or_default(),
         ..InvoiceLine::default()
     };
+    line_facts.incomplete_attributes = e
+        .all("ram:SpecifiedTradeProduct/ram:ApplicableProductCharacteristic")
+        .into_iter()
+        .filter(|c| c.get("ram:Description").is_none() || c.get("ram:Value").is_none())
+        .count();
     if let Some(s) = settlement {
         line.net_amount = v.decimal(
             s.get("ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount"),

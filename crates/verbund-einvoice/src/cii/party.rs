@@ -13,6 +13,15 @@ fn tax_registration(p: Element<'_, '_>, scheme: &str) -> Option<String> {
         .map(|id| id.value().to_owned())
 }
 
+/// Every `ram:ID` of a party as written (not `ram:GlobalID`).
+pub(super) fn ids_as_written(party: Element<'_, '_>) -> Vec<String> {
+    party
+        .all("ram:ID")
+        .into_iter()
+        .map(|id| id.value().to_owned())
+        .collect()
+}
+
 pub(super) fn seller(p: Element<'_, '_>) -> Seller {
     let mut identifiers: Vec<_> = p
         .all("ram:ID")

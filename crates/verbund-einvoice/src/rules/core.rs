@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::{Input, Where, filled};
 use crate::model::{Period, PostalAddress};
+use crate::scenario::Syntax;
 
 fn root_if(out: &mut Vec<Where>, ok: bool) {
     if !ok {
@@ -496,4 +497,56 @@ pub fn br_51(i: &Input<'_>, o: &mut Vec<Where>) {
     if length > 10 {
         o.push(Where::PaymentMeans);
     }
+}
+
+/// The payee has a name, and neither it nor an identifier equals the seller's (UBL compares
+/// with the seller's trading name BT-28, CII with its name BT-27 and also the legal
+/// registration ids); identifiers compare as written, `SEPA` ones included.
+pub fn br_17(i: &Input<'_>, o: &mut Vec<Where>) {
+    let Some(payee) = &i.invoice.payee else {
+        return;
+    };
+    let seller = &i.invoice.seller;
+    let seller_name = if i.syntax == Syntax::Cii {
+        &seller.name
+    } else {
+        &seller.trading_name
+    };
+    let facts = i.facts;
+    let same_id = facts
+        .payee_party_ids
+        .iter()
+        .any(|id| facts.seller_party_ids.contains(id));
+    let same_registration = i.syntax == Syntax::Cii
+        && payee.legal_registration_id.is_some()
+        && payee.legal_registration_id.as_ref().map(|r| &r.value)
+            == seller.legal_registration_id.as_ref().map(|r| &r.value);
+    let ok = payee.name.is_some() && payee.name != *seller_name && !same_id && !same_registration;
+    if !ok {
+        o.push(Where::Payee);
+    }
+}
+
+/// Each item attribute has a name and a value element.
+pub fn br_54(i: &Input<'_>, o: &mut Vec<Where>) {
+    for (index, position, _) in i.every_line() {
+        if i.facts.line(index).incomplete_attributes > 0 {
+            o.push(Where::Line(position));
+        }
+    }
+}
+
+/// Each preceding invoice reference names the invoice: UBL `cac:InvoiceDocumentReference/cbc:ID`
+/// exists, CII `ram:IssuerAssignedID` is not blank.
+pub fn br_55(i: &Input<'_>, o: &mut Vec<Where>) {
+    let missing = if i.syntax == Syntax::Cii {
+        i.invoice
+            .preceding_invoices
+            .iter()
+            .filter(|p| !filled(Some(&p.reference)))
+            .count()
+    } else {
+        i.facts.billing_references_without_id
+    };
+    o.extend(std::iter::repeat_n(Where::Root, missing));
 }

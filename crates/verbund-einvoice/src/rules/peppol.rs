@@ -44,40 +44,6 @@ fn within(expected: Decimal, value: Option<Decimal>, slack: Decimal) -> bool {
     })
 }
 
-/// The lines a line context of the syntax sees (UBL `cac:InvoiceLine`, not the Extension's
-/// sub-lines; CII every line item), as (model index, position for [`Where::Line`], line).
-fn context_lines<'a>(
-    i: &Input<'a>,
-) -> impl Iterator<Item = (usize, usize, &'a InvoiceLine)> + use<'a> {
-    let cii = cii(i);
-    i.invoice
-        .lines
-        .iter()
-        .enumerate()
-        .filter(move |(_, l)| cii || l.parent_line_id.is_none())
-        .enumerate()
-        .map(|(position, (index, line))| (index, position, line))
-}
-
-/// Every line with a price (UBL `cac:Price` sits in sub-lines too), as (model index, position
-/// of the line or, for a UBL sub-line, of its enclosing line, line).
-fn priced_lines<'a>(
-    i: &Input<'a>,
-) -> impl Iterator<Item = (usize, usize, &'a InvoiceLine)> + use<'a> {
-    let cii = cii(i);
-    let mut position = None::<usize>;
-    i.invoice
-        .lines
-        .iter()
-        .enumerate()
-        .map(move |(index, line)| {
-            if cii || line.parent_line_id.is_none() {
-                position = Some(position.map_or(0, |p| p + 1));
-            }
-            (index, position.unwrap_or(0), line)
-        })
-}
-
 fn line_facts<'a>(i: &Input<'a>, index: usize) -> &'a LineFacts {
     i.facts.line(index)
 }
@@ -224,7 +190,7 @@ fn charges(i: &Input<'_>) -> Vec<Charge> {
             literal: facts.indicator_literal(Where::Charge(n)),
         });
     }
-    for (index, position, line) in context_lines(i) {
+    for (index, position, line) in i.context_lines() {
         let kinds = [(&line.allowances, false), (&line.charges, true)];
         for (list, is_charge) in kinds {
             for (m, ac) in list.iter().enumerate() {
@@ -303,7 +269,7 @@ pub fn r043(i: &Input<'_>, o: &mut Vec<Where>) {
 
 /// CII R043-2: the same for every price allowance (`ram:AppliedTradeAllowanceCharge`).
 pub fn r043_2(i: &Input<'_>, o: &mut Vec<Where>) {
-    for (index, position, _) in priced_lines(i) {
+    for (index, position, _) in i.every_line() {
         let charges = &line_facts(i, index).price_charges;
         for c in charges {
             if !c.indicator.as_deref().is_some_and(literal_boolean) {
@@ -316,7 +282,7 @@ pub fn r043_2(i: &Input<'_>, o: &mut Vec<Where>) {
 /// No charge on price level. UBL: every `cac:Price/cac:AllowanceCharge` says `false`. CII:
 /// the gross price has no allowance amount, or one of its indicators is `false` as written.
 pub fn r044(i: &Input<'_>, o: &mut Vec<Where>) {
-    for (index, position, _) in priced_lines(i) {
+    for (index, position, _) in i.every_line() {
         let charges = &line_facts(i, index).price_charges;
         if cii(i) {
             let gross = || charges.iter().filter(|c| c.price == PriceKind::Gross);
@@ -338,7 +304,7 @@ pub fn r044(i: &Input<'_>, o: &mut Vec<Where>) {
 /// The net price is the gross price less the discount. UBL: per price allowance with a base
 /// amount. CII: per gross price with an amount, less the first allowance amount (or 0).
 pub fn r046(i: &Input<'_>, o: &mut Vec<Where>) {
-    for (index, position, line) in priced_lines(i) {
+    for (index, position, line) in i.every_line() {
         let net = line.price.net_price;
         if cii(i) {
             let Some(gross) = line.price.gross_price else {
@@ -394,7 +360,7 @@ fn line_period_within(i: &Input<'_>, o: &mut Vec<Where>, start: bool) {
     let Some(bound) = (if start { period.start } else { period.end }) else {
         return;
     };
-    for (_, position, line) in context_lines(i) {
+    for (_, position, line) in i.context_lines() {
         let Some(p) = &line.period else { continue };
         let date = if start { p.start } else { p.end };
         if date.is_some_and(|d| if start { d < bound } else { d > bound }) {
@@ -473,7 +439,7 @@ fn base_quantity(i: &Input<'_>, index: usize, line: &InvoiceLine) -> Decimal {
 /// The line net amount is quantity × (net price / base quantity) + charges − allowances.
 pub fn r120(i: &Input<'_>, o: &mut Vec<Where>) {
     let slack = slack(i);
-    for (index, position, line) in context_lines(i) {
+    for (index, position, line) in i.context_lines() {
         let amount = line.net_amount.unwrap_or_default();
         let quantity = line.quantity.as_ref().map_or(Decimal::ONE, |q| q.value);
         let price = line.price.net_price.unwrap_or_default();
@@ -493,7 +459,7 @@ pub fn r120(i: &Input<'_>, o: &mut Vec<Where>) {
 /// Price base quantities are above zero. UBL: per line; CII: per price.
 pub fn r121(i: &Input<'_>, o: &mut Vec<Where>) {
     if cii(i) {
-        for (index, position, _) in priced_lines(i) {
+        for (index, position, _) in i.every_line() {
             for q in &line_facts(i, index).base_quantities {
                 if q.value <= Decimal::ZERO {
                     o.push(Where::Line(position));
@@ -501,7 +467,7 @@ pub fn r121(i: &Input<'_>, o: &mut Vec<Where>) {
             }
         }
     } else {
-        for (_, position, line) in context_lines(i) {
+        for (_, position, line) in i.context_lines() {
             if line
                 .price
                 .base_quantity
@@ -516,7 +482,7 @@ pub fn r121(i: &Input<'_>, o: &mut Vec<Where>) {
 
 /// A line document reference is the invoiced object (type code 130).
 pub fn r101(i: &Input<'_>, o: &mut Vec<Where>) {
-    for (index, position, _) in context_lines(i) {
+    for (index, position, _) in i.context_lines() {
         if line_facts(i, index).reference_not_object {
             o.push(Where::Line(position));
         }
@@ -526,7 +492,7 @@ pub fn r101(i: &Input<'_>, o: &mut Vec<Where>) {
 /// The price base quantity has the unit of the invoiced quantity. UBL exempts a line without
 /// a quantity; CII does not.
 pub fn r130(i: &Input<'_>, o: &mut Vec<Where>) {
-    for (index, position, line) in priced_lines(i) {
+    for (index, position, line) in i.every_line() {
         if !cii(i) && line.quantity.is_none() {
             continue;
         }

@@ -109,6 +109,13 @@ fn line(
     if let Some(p) = price_element {
         price_facts(v, p, &mut line_facts);
     }
+    if let Some(i) = item_element {
+        line_facts.incomplete_attributes = i
+            .all("cac:AdditionalItemProperty")
+            .into_iter()
+            .filter(|a| a.get("cbc:Name").is_none() || a.get("cbc:Value").is_none())
+            .count();
+    }
     line.item = item_element.map(|i| item(v, i)).unwrap_or_default();
     (line, line_facts)
 }

@@ -17,6 +17,15 @@ pub(super) fn sepa_creditor_id(party: Element<'_, '_>) -> Option<String> {
         .map(|id| id.value().to_owned())
 }
 
+/// Every `cac:PartyIdentification/cbc:ID` as written, scheme `SEPA` included.
+pub(super) fn ids_as_written(party: Element<'_, '_>) -> Vec<String> {
+    party
+        .all("cac:PartyIdentification/cbc:ID")
+        .into_iter()
+        .map(|id| id.value().to_owned())
+        .collect()
+}
+
 pub(super) fn seller(p: Element<'_, '_>) -> Seller {
     let (vat_id, tax_registration_id) = tax_ids(p);
     Seller {

@@ -21,6 +21,9 @@ pub(super) static IMPLEMENTED: &[&str] = &[
     "UBL-SR-12",
     "UBL-SR-13",
     "UBL-SR-18",
+    "UBL-SR-19",
+    "UBL-SR-20",
+    "UBL-SR-21",
     "UBL-SR-29",
     "UBL-SR-43",
     "UBL-SR-44",
@@ -127,6 +130,13 @@ pub(crate) struct DocumentFacts {
     /// the quantities with one.
     billed_unit_code: bool,
     unit_code_locations: Vec<String>,
+    /// UBL-SR-19 … -21: the seller's `cac:PartyLegalEntity/cbc:RegistrationName` texts (the
+    /// seller comes before the payee in a schema-valid UBL document) and, per payee, its
+    /// `cac:PartyName/cbc:Name` texts, identifiers not of scheme SEPA, and company ids.
+    seller_registration_names: Vec<String>,
+    payee_names: Vec<String>,
+    payee_ids: u32,
+    payee_company_ids: u32,
 }
 
 /// Whether a sequence of values has two different ones (`count(x[not(preceding::x/. = .)])`).
@@ -193,8 +203,37 @@ fn ubl_open(
     if has(attrs, "name").is_some() && !(ns == Ns::Cbc && name == "PaymentMeansCode") {
         fire_once(checker, "UBL-DT-18");
     }
+    let grandparent_is = |ns, name: &str| {
+        depth
+            .checked_sub(2)
+            .is_some_and(|g| is(&checker.frames[g], ns, name))
+    };
     match (ns, name.as_ref()) {
         (Ns::Cbc, "UBLVersionID") if depth == 1 => return true,
+        (Ns::Cac, "PayeeParty") => {
+            let doc = &mut checker.special;
+            doc.payee_names.clear();
+            (doc.payee_ids, doc.payee_company_ids) = (0, 0);
+        }
+        (Ns::Cbc, "RegistrationName") if seller_legal_entity(checker, depth) => return true,
+        (Ns::Cbc, "Name")
+            if parent_is(Ns::Cac, "PartyName") && grandparent_is(Ns::Cac, "PayeeParty") =>
+        {
+            return true;
+        }
+        (Ns::Cbc, "ID")
+            if parent_is(Ns::Cac, "PartyIdentification")
+                && grandparent_is(Ns::Cac, "PayeeParty")
+                // `upper-case(())` is '', so an identifier without a scheme counts too.
+                && attr(attrs, "schemeID").is_none_or(|s| !upper_eq(s, "SEPA")) =>
+        {
+            checker.special.payee_ids += 1;
+        }
+        (Ns::Cbc, "CompanyID")
+            if parent_is(Ns::Cac, "PartyLegalEntity") && grandparent_is(Ns::Cac, "PayeeParty") =>
+        {
+            checker.special.payee_company_ids += 1;
+        }
         (Ns::Cbc, "DocumentTypeCode") if parent_is(Ns::Cac, "AdditionalDocumentReference") => {
             return true;
         }
@@ -320,6 +359,36 @@ fn cii_open(
     false
 }
 
+/// The element at `depth` is `/*/cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/*`.
+fn seller_legal_entity(checker: &Checker<'_>, depth: usize) -> bool {
+    let f = &checker.frames;
+    depth == 4
+        && is(&f[3], Ns::Cac, "PartyLegalEntity")
+        && is(&f[2], Ns::Cac, "Party")
+        && is(&f[1], Ns::Cac, "AccountingSupplierParty")
+}
+
+/// UBL-SR-19 … -21 at a closing `cac:PayeeParty`: each bounds a count and requires that some
+/// payee name differs from some seller registration name (an XPath `!=` over two sequences,
+/// false when either is empty).
+fn ubl_payee_party(checker: &mut Checker<'_>, depth: usize) {
+    let doc = &checker.special;
+    let differs = doc
+        .payee_names
+        .iter()
+        .any(|a| doc.seller_registration_names.iter().any(|b| a != b));
+    let counts = [
+        ("UBL-SR-19", doc.payee_names.len() > 1),
+        ("UBL-SR-20", doc.payee_ids > 1),
+        ("UBL-SR-21", doc.payee_company_ids > 1),
+    ];
+    for (id, too_many) in counts {
+        if too_many || !differs {
+            checker.fire_id(id, depth);
+        }
+    }
+}
+
 /// `/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedTradeProduct`.
 fn line_product(frames: &[Frame<'_>], depth: usize) -> bool {
     depth == 3
@@ -363,6 +432,20 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
             checker.special.version_seen = true;
             checker.special.version_ok |= text == "2.1";
         }
+        (Ns::Cbc, "RegistrationName") if seller_legal_entity(checker, depth) => {
+            checker
+                .special
+                .seller_registration_names
+                .push(text.to_owned());
+        }
+        (Ns::Cbc, "Name")
+            if parent_is(checker, Ns::Cac, "PartyName")
+                && depth >= 2
+                && is(&checker.frames[depth - 2], Ns::Cac, "PayeeParty") =>
+        {
+            checker.special.payee_names.push(text.to_owned());
+        }
+        (Ns::Cac, "PayeeParty") => ubl_payee_party(checker, depth),
         (Ns::Cbc, "DocumentTypeCode")
             if parent_is(checker, Ns::Cac, "AdditionalDocumentReference") =>
         {
