@@ -127,7 +127,7 @@ fn parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Failure> {
         Syntax::Cii => cii::read(&mut reader, limits)?,
     };
     reader.finish()?;
-    let (structure_findings, empty_elements) = reader.structure_findings();
+    let (structure_findings, recorded) = reader.structure_findings();
     let schema_findings = reader.schema_findings();
     let ids: Vec<&str> = mapped
         .specification_ids
@@ -152,7 +152,7 @@ fn parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Failure> {
         return Err(error.into());
     }
     let mut facts = mapped.facts;
-    facts.empty_elements = empty_elements;
+    facts.recorded = recorded;
     Ok(ParsedInvoice {
         syntax,
         scenario,

@@ -14,9 +14,11 @@ use crate::rules::Where;
 /// The syntax facts of one document.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyntaxFacts {
-    /// Elements without child elements whose text is empty or whitespace (PEPPOL-R008), as
-    /// XPaths; at most [`EMPTY_ELEMENTS_KEPT`], which keeps the verdict.
-    pub(crate) empty_elements: Vec<String>,
+    /// Failures of rules whose context the model does not keep, found by the structure
+    /// checker as the elements streamed past, in document order: empty elements
+    /// (PEPPOL-R008) and code list values of attributes and notes (BR-CL-03, -07, -08, -11).
+    /// At most [`RECORDED_PER_RULE`] per rule, which keeps the verdict.
+    pub(crate) recorded: Vec<Recorded>,
     /// The seller party element exists (UBL `cac:AccountingSupplierParty/cac:Party`, CII
     /// `ram:SellerTradeParty`): the context of PEPPOL-R020.
     pub(crate) seller_party: bool,
@@ -63,8 +65,17 @@ pub(crate) struct UnclassifiedCharge {
     pub(crate) percentage: Option<Decimal>,
 }
 
-/// At most this many empty elements are recorded per document.
-pub(crate) const EMPTY_ELEMENTS_KEPT: usize = 50;
+/// At most this many failures are recorded per rule and document.
+pub(crate) const RECORDED_PER_RULE: usize = 50;
+
+/// One failure the structure checker recorded for a model rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Recorded {
+    /// The rule id (`BR-CL-03`).
+    pub(crate) rule: &'static str,
+    /// XPath of the failing context node.
+    pub(crate) location: String,
+}
 
 /// The syntax facts of one invoice line.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -147,6 +158,15 @@ impl SyntaxFacts {
             self.lines.resize_with(index + 1, LineFacts::default);
         }
         self.lines[index] = facts;
+    }
+
+    /// The recorded failures of `rule`, as places for its check.
+    pub(crate) fn recorded_for(&self, rule: &str) -> impl Iterator<Item = Where> {
+        self.recorded
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.rule == rule)
+            .map(|(n, _)| Where::Recorded(n))
     }
 
     /// True if the allowance or charge at `at` has a `ChargeIndicator` written `true`/`false`.

@@ -171,9 +171,9 @@ pub enum Where {
     LineAllowance(usize, usize),
     /// BG-28 line charge (line, charge), 0-based.
     LineCharge(usize, usize),
-    /// The n-th empty element the parse recorded (PEPPOL-R008), 0-based; its XPath is in
-    /// the [`SyntaxFacts`].
-    EmptyElement(usize),
+    /// The n-th failure the parse recorded (`SyntaxFacts::recorded`), 0-based; its XPath is
+    /// in the [`SyntaxFacts`].
+    Recorded(usize),
 }
 
 /// A check collects the places where its assert fails (one per failing context node, as SVRL).
@@ -226,12 +226,12 @@ pub fn level_in(scenario: &Scenario, id: &str, flag: Flag) -> Level {
 /// counts).
 #[must_use]
 pub fn location(input: &Input<'_>, at: Where) -> String {
-    if let Where::EmptyElement(n) = at {
+    if let Where::Recorded(n) = at {
         return input
             .facts
-            .empty_elements
+            .recorded
             .get(n)
-            .cloned()
+            .map(|r| r.location.clone())
             .unwrap_or_default();
     }
     let syntax = input.syntax;
@@ -250,8 +250,8 @@ fn ubl_location(syntax: Syntax, at: Where) -> String {
     let seller = "cac:AccountingSupplierParty/cac:Party";
     let buyer = "cac:AccountingCustomerParty/cac:Party";
     let tail = match at {
-        // Empty elements are rendered from their recorded path by `location`.
-        Where::Root | Where::EmptyElement(_) => String::new(),
+        // Recorded failures are rendered from their recorded path by `location`.
+        Where::Root | Where::Recorded(_) => String::new(),
         Where::Seller => seller.to_owned(),
         Where::SellerAddress => format!("{seller}/cac:PostalAddress"),
         Where::SellerContact => format!("{seller}/cac:Contact"),
@@ -299,7 +299,7 @@ fn cii_location(at: Where) -> String {
     const SET: &str = "ram:ApplicableHeaderTradeSettlement";
     let line = |i: usize| format!("{TX}/ram:IncludedSupplyChainTradeLineItem[{}]", i + 1);
     match at {
-        Where::Root | Where::EmptyElement(_) => "/rsm:CrossIndustryInvoice".to_owned(),
+        Where::Root | Where::Recorded(_) => "/rsm:CrossIndustryInvoice".to_owned(),
         Where::Seller => format!("{TX}/{AGR}/ram:SellerTradeParty"),
         Where::SellerAddress => format!("{TX}/{AGR}/ram:SellerTradeParty/ram:PostalTradeAddress"),
         Where::SellerContact => format!("{TX}/{AGR}/ram:SellerTradeParty/ram:DefinedTradeContact"),

@@ -21,10 +21,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("BR-TMP-CVD-*", "not implemented yet"),
     ("BR-DEX-*", "not implemented yet"),
     ("BR-TMP-*", "not implemented yet"),
-    ("BR-CL-03", "not implemented yet"),
-    ("BR-CL-07", "not implemented yet"),
-    ("BR-CL-08", "not implemented yet"),
-    ("BR-CL-11", "not implemented yet"),
 ];
 
 /// Ids whose assert can never fail, with the reason; they need no check.

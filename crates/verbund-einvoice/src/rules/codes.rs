@@ -1,7 +1,7 @@
 //! BR-CL-*: code list membership, tested like the schematron does: the value after XPath
 //! `normalize-space` must contain no blank and be one of the list's entries.
 
-mod lists;
+pub(crate) mod lists;
 mod units;
 
 use super::{Input, Where};
@@ -9,7 +9,7 @@ use crate::model::{InvoiceLine, PostalAddress};
 use crate::scenario::Syntax;
 
 /// `not(contains(normalize-space(.), ' ')) and contains(' A B … ', concat(' ', normalize-space(.), ' '))`.
-fn listed(list: &[&str], value: &str) -> bool {
+pub(crate) fn listed(list: &[&str], value: &str) -> bool {
     let value = value.trim_matches([' ', '\t', '\r', '\n']);
     list.binary_search(&value).is_ok()
 }
@@ -291,6 +291,21 @@ pub fn br_cl_26(i: &Input<'_>, o: &mut Vec<Where>) {
     }
 }
 
+/// BR-CL-03, -07, -08 and -11 test attributes and notes the model does not keep; the
+/// structure checker tests them as the document streams past (`structure/codes.rs`).
+pub fn br_cl_03(i: &Input<'_>, o: &mut Vec<Where>) {
+    o.extend(i.facts.recorded_for("BR-CL-03"));
+}
+pub fn br_cl_07(i: &Input<'_>, o: &mut Vec<Where>) {
+    o.extend(i.facts.recorded_for("BR-CL-07"));
+}
+pub fn br_cl_08(i: &Input<'_>, o: &mut Vec<Where>) {
+    o.extend(i.facts.recorded_for("BR-CL-08"));
+}
+pub fn br_cl_11(i: &Input<'_>, o: &mut Vec<Where>) {
+    o.extend(i.facts.recorded_for("BR-CL-11"));
+}
+
 pub fn br_cl_04(i: &Input<'_>, o: &mut Vec<Where>) {
     if i.invoice
         .currency_code
@@ -401,7 +416,15 @@ mod tests {
         let read = |f: &str| std::fs::read_to_string(shared.join(f)).expect("schematron readable");
         let ubl = read("EN16931-UBL-validation-preprocessed.sch");
         let cii = read("EN16931-CII-validation-preprocessed.sch");
-        let cases: [(&str, &str, usize, &[&str]); 22] = [
+        let cases: [(&str, &str, usize, &[&str]); 30] = [
+            (&ubl, "BR-CL-03", 0, &lists::UBL_CURRENCY),
+            (&cii, "BR-CL-03", 0, &lists::CII_CURRENCY),
+            (&ubl, "BR-CL-07", 0, &lists::REFERENCE_SCHEME),
+            (&cii, "BR-CL-07", 0, &lists::REFERENCE_SCHEME),
+            (&cii, "BR-CL-08", 0, &lists::CII_NOTE_SUBJECT),
+            (&ubl, "BR-CL-10", 0, &lists::ICD),
+            (&ubl, "BR-CL-11", 0, &lists::ICD),
+            (&cii, "BR-CL-11", 0, &lists::ICD),
             (&ubl, "BR-CL-04", 0, &lists::UBL_CURRENCY),
             (&cii, "BR-CL-04", 0, &lists::CII_CURRENCY),
             (&ubl, "BR-CL-14", 0, &lists::UBL_COUNTRY),
@@ -428,6 +451,14 @@ mod tests {
         for (sch, id, n, ours) in cases {
             assert_eq!(official_list(sch, id, n), ours, "{id} list {n}");
         }
+        // UBL BR-CL-08 searches its list as a substring, so the string itself must be equal.
+        let at = ubl
+            .find("id=\"BR-CL-08\"")
+            .expect("BR-CL-08 in the UBL source");
+        assert!(
+            ubl[at..].contains(&format!("contains('{}'", lists::UBL_NOTE_SUBJECTS)),
+            "UBL BR-CL-08 list string"
+        );
     }
 
     #[test]
@@ -452,6 +483,8 @@ mod tests {
             &lists::EAS,
             &lists::MIME,
             &lists::ICD,
+            &lists::REFERENCE_SCHEME,
+            &lists::CII_NOTE_SUBJECT,
             &super::units::UNITS,
         ] {
             assert!(list.windows(2).all(|w| w[0] < w[1]));

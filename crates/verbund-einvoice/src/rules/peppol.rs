@@ -64,7 +64,7 @@ pub fn r005(i: &Input<'_>, o: &mut Vec<Where>) {
 }
 
 pub fn r008(i: &Input<'_>, o: &mut Vec<Where>) {
-    o.extend((0..i.facts.empty_elements.len()).map(Where::EmptyElement));
+    o.extend(i.facts.recorded_for("PEPPOL-EN16931-R008"));
 }
 
 pub fn r010(i: &Input<'_>, o: &mut Vec<Where>) {

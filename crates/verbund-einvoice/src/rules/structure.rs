@@ -12,6 +12,7 @@
 
 mod checker;
 mod cii;
+mod codes;
 mod special;
 mod ubl;
 

@@ -11,6 +11,7 @@ use quick_xml::name::ResolveResult;
 
 use super::{Ns, position};
 use crate::error::EinvoiceError;
+use crate::facts::Recorded;
 use crate::limits::{LimitKind, Limits};
 use crate::rules::structure::{Checker, StructureFinding};
 use crate::xsd::{SchemaFinding, Validator};
@@ -103,7 +104,7 @@ impl<'i> DocumentReader<'i> {
 
     /// The syntax-assert findings and the empty elements (PEPPOL-R008), once the document
     /// has been read to its end.
-    pub(crate) fn structure_findings(&mut self) -> (Vec<StructureFinding>, Vec<String>) {
+    pub(crate) fn structure_findings(&mut self) -> (Vec<StructureFinding>, Vec<Recorded>) {
         self.structure
             .take()
             .map(Checker::into_parts)

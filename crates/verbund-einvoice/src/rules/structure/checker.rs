@@ -15,7 +15,7 @@ use super::{
     Anchor, CII_CONTEXTS, CII_RULES, Path, StructureFinding, StructureRule, Test, UBL_CONTEXTS,
     UBL_RULES,
 };
-use crate::facts::EMPTY_ELEMENTS_KEPT;
+use crate::facts::{RECORDED_PER_RULE, Recorded};
 use crate::xml::Ns;
 
 /// Findings kept per rule id and document; the rest are counted out. Every rule that fails
@@ -372,12 +372,12 @@ pub(crate) struct Checker<'i> {
     pub(super) findings: Vec<StructureFinding>,
     per_rule: Vec<u16>,
     pub(super) special: special::DocumentFacts,
+    pub(super) codes: super::codes::Pending,
     /// Text of the innermost element that asked for it.
     pub(super) text: String,
     pub(super) text_depth: Option<usize>,
-    /// PEPPOL-R008: XPaths of elements without child elements and text, the first
-    /// [`EMPTY_ELEMENTS_KEPT`].
-    empty_elements: Vec<String>,
+    /// Failures of model rules found in the stream (`SyntaxFacts::recorded`).
+    recorded: Vec<Recorded>,
 }
 
 impl<'i> Checker<'i> {
@@ -405,15 +405,36 @@ impl<'i> Checker<'i> {
             findings: Vec::new(),
             per_rule: vec![0; compiled.rules.len()],
             special: special::DocumentFacts::default(),
+            codes: super::codes::Pending::default(),
             text: String::new(),
             text_depth: None,
-            empty_elements: Vec::new(),
+            recorded: Vec::new(),
         })
     }
 
-    /// The findings and the empty elements, once the document has been read.
-    pub(crate) fn into_parts(self) -> (Vec<StructureFinding>, Vec<String>) {
-        (self.findings, self.empty_elements)
+    /// The findings and the recorded failures of model rules, once the document has been
+    /// read.
+    pub(crate) fn into_parts(self) -> (Vec<StructureFinding>, Vec<Recorded>) {
+        (self.findings, self.recorded)
+    }
+
+    /// Records a failure of the model rule `rule` at the open element at `depth`.
+    pub(super) fn record(&mut self, rule: &'static str, depth: usize) {
+        if self.records_more(rule) {
+            let location = self.location(depth);
+            self.recorded.push(Recorded { rule, location });
+        }
+    }
+
+    /// Records a failure of the model rule `rule` at a location taken earlier.
+    pub(super) fn record_at(&mut self, rule: &'static str, location: String) {
+        if self.records_more(rule) {
+            self.recorded.push(Recorded { rule, location });
+        }
+    }
+
+    fn records_more(&self, rule: &str) -> bool {
+        self.recorded.iter().filter(|r| r.rule == rule).count() < RECORDED_PER_RULE
     }
 
     #[expect(
@@ -667,13 +688,8 @@ impl<'i> Checker<'i> {
             self.text.clear();
         }
         let frame = &self.frames[depth];
-        if !frame.has_child
-            && !frame.has_text
-            && !frame.may_be_empty
-            && self.empty_elements.len() < EMPTY_ELEMENTS_KEPT
-        {
-            let location = self.location(depth);
-            self.empty_elements.push(location);
+        if !frame.has_child && !frame.has_text && !frame.may_be_empty {
+            self.record("PEPPOL-EN16931-R008", depth);
         }
         let frame = &self.frames[depth];
         self.states.truncate(frame.states_start);

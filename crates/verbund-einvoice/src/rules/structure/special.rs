@@ -156,7 +156,7 @@ impl Distinct {
     }
 }
 
-fn is(frame: &Frame<'_>, ns: Ns, name: &str) -> bool {
+pub(super) fn is(frame: &Frame<'_>, ns: Ns, name: &str) -> bool {
     frame.ns == ns && frame.name == name
 }
 
@@ -164,7 +164,7 @@ fn has(attrs: &[(Cow<'_, str>, Cow<'_, str>)], name: &str) -> Option<bool> {
     attrs.iter().find(|(n, _)| n == name).map(|_| true)
 }
 
-fn attr<'a>(attrs: &'a [(Cow<'_, str>, Cow<'_, str>)], name: &str) -> Option<&'a str> {
+pub(super) fn attr<'a>(attrs: &'a [(Cow<'_, str>, Cow<'_, str>)], name: &str) -> Option<&'a str> {
     attrs
         .iter()
         .find(|(n, _)| n == name)
@@ -181,7 +181,7 @@ pub(super) fn open(checker: &mut Checker<'_>, attrs: &[(Cow<'_, str>, Cow<'_, st
     let wants_text = match checker.family {
         Family::Ubl => ubl_open(checker, depth, attrs),
         Family::Cii => cii_open(checker, depth, attrs),
-    };
+    } | super::codes::open(checker, depth, attrs);
     if wants_text {
         checker.frames[depth].facts.flags |= F_TEXT;
         checker.text.clear();
@@ -408,6 +408,7 @@ pub(super) fn close(checker: &mut Checker<'_>) {
         Family::Ubl => ubl_close(checker, depth, &text),
         Family::Cii => cii_close(checker, depth, &text),
     }
+    super::codes::close(checker, depth, &text);
     // Give the buffer back so its capacity is reused.
     checker.text = text;
     checker.text.clear();
