@@ -4,14 +4,16 @@
 //! Rules whose schematron ids are the same in UBL and CII (all CEN semantic rules and BR-DE-*)
 //! share one check function; flag and message can differ per syntax (the `.sch` files word
 //! some asserts differently), so each entry carries a [`Form`] per syntax. `tests/rule_coverage.rs` checks the
-//! table against the official `.sch` sources: every id is implemented or listed as not yet
-//! done / unable to fire, and each entry's flag and messages equal the source's.
+//! table against the official `.sch` sources: every id is implemented or listed as unable to
+//! fire, and each entry's flag and messages equal the source's.
 
 mod calc;
 mod codes;
 mod core;
+mod cvd;
 mod de;
 mod de_payment;
+mod extension;
 mod peppol;
 pub mod structure;
 mod table;
@@ -89,6 +91,19 @@ impl<'a> Input<'a> {
             .iter()
             .filter(move |l| cii || l.parent_line_id.is_none())
             .enumerate()
+    }
+
+    /// BT-24 is the XRechnung Extension's identifier, as written: the XRechnung schematron's
+    /// `$isExtension`, which guards the BR-DEX rules.
+    #[must_use]
+    pub fn is_extension(&self) -> bool {
+        self.invoice.process_control.specification_id.as_deref() == Some(crate::scenario::XR_EXT)
+    }
+
+    /// BT-24 is the CVD identifier, as written (`$isCVD`, which guards the CVD rules).
+    #[must_use]
+    pub fn is_cvd(&self) -> bool {
+        self.invoice.process_control.specification_id.as_deref() == Some(crate::scenario::XR_CVD)
     }
 
     /// [`Self::lines`] with each line's index in the model: (model index, position, line).

@@ -1,5 +1,5 @@
 //! Every rule id of the official schematron sources is implemented in the rule table, or
-//! listed below as not yet done or unable to fire, with a reason. An implemented rule's flag,
+//! listed below as unable to fire, with a reason. An implemented rule's flag,
 //! syntaxes and messages must equal the source's, so a CEN or KoSIT update shows up here.
 
 mod shared_data;
@@ -11,19 +11,7 @@ use quick_xml::events::Event;
 use verbund_einvoice::rules::structure::{self, CII_RULES, UBL_RULES};
 use verbund_einvoice::rules::{Flag, RULES};
 
-/// Ids (exact, or a family prefix ending in `*`) not implemented yet, with the reason.
-const NOT_YET: &[(&str, &str)] = &[
-    (
-        "CII-SR-119",
-        "needs the udt:Indicator value of a price allowance two levels below its context: not yet",
-    ),
-    ("BR-DE-CVD-*", "not implemented yet"),
-    ("BR-TMP-CVD-*", "not implemented yet"),
-    ("BR-DEX-*", "not implemented yet"),
-    ("BR-TMP-*", "not implemented yet"),
-];
-
-/// Ids whose assert can never fail, with the reason; they need no check.
+/// Ids (exact, or a family prefix ending in `*`) whose assert can never fail, with the reason; they need no check.
 const CANNOT_FIRE: &[(&str, &str)] = &[
     ("BR-CO-05", "the assert's test is `true()` in both syntaxes"),
     ("BR-CO-06", "the assert's test is `true()` in both syntaxes"),
@@ -133,7 +121,7 @@ fn every_rule_id_is_implemented_or_listed_with_a_reason() {
                 (a, _) => problems.push(format!("{}: {syntax} presence differs: {a:?}", rule.id)),
             }
         }
-        if listed(NOT_YET, rule.id).is_some() || listed(CANNOT_FIRE, rule.id).is_some() {
+        if listed(CANNOT_FIRE, rule.id).is_some() {
             problems.push(format!("{}: implemented and listed", rule.id));
         }
     }
@@ -151,7 +139,7 @@ fn every_rule_id_is_implemented_or_listed_with_a_reason() {
                     rule.id
                 )),
             }
-            let listed_too = listed(NOT_YET, rule.id).or_else(|| listed(CANNOT_FIRE, rule.id));
+            let listed_too = listed(CANNOT_FIRE, rule.id);
             if structure::implemented(rule) && listed_too.is_some() {
                 problems.push(format!("{}: implemented and listed", rule.id));
             }
@@ -162,14 +150,11 @@ fn every_rule_id_is_implemented_or_listed_with_a_reason() {
     for id in ubl.keys().chain(cii.keys()) {
         if RULES.iter().any(|r| r.id == id) || structure_ids.contains(&id.as_str()) {
             implemented += 1;
-        } else if listed(CANNOT_FIRE, id)
-            .or_else(|| listed(NOT_YET, id))
-            .is_none()
-        {
+        } else if listed(CANNOT_FIRE, id).is_none() {
             problems.push(format!("{id}: neither implemented nor listed"));
         }
     }
-    for (pattern, _) in NOT_YET.iter().chain(CANNOT_FIRE) {
+    for (pattern, _) in CANNOT_FIRE {
         let prefix = pattern.strip_suffix('*');
         let used = ubl.keys().chain(cii.keys()).any(|id| match prefix {
             Some(prefix) => id.starts_with(prefix),

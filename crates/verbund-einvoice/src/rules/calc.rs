@@ -11,7 +11,7 @@ use super::{Input, Where};
 use crate::scenario::Syntax;
 
 /// XPath `round(x * 10 * 10) div 100`.
-fn round2(x: Decimal) -> Decimal {
+pub(super) fn round2(x: Decimal) -> Decimal {
     (x * Decimal::ONE_HUNDRED + Decimal::new(5, 1)).floor() / Decimal::ONE_HUNDRED
 }
 
@@ -204,7 +204,7 @@ pub fn br_dec_15(i: &Input<'_>, o: &mut Vec<Where>) {
 }
 
 /// At most two written decimals: `string-length(substring-after(x, '.')) <= 2`.
-fn two_places(x: Option<Decimal>) -> bool {
+pub(super) fn two_places(x: Option<Decimal>) -> bool {
     x.is_none_or(|d| d.scale() <= 2)
 }
 

@@ -12,7 +12,7 @@
 
 mod checker;
 mod cii;
-mod codes;
+mod recorded;
 mod special;
 mod ubl;
 

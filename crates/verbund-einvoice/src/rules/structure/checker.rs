@@ -372,7 +372,7 @@ pub(crate) struct Checker<'i> {
     pub(super) findings: Vec<StructureFinding>,
     per_rule: Vec<u16>,
     pub(super) special: special::DocumentFacts,
-    pub(super) codes: super::codes::Pending,
+    pub(super) pending: super::recorded::Pending,
     /// Text of the innermost element that asked for it.
     pub(super) text: String,
     pub(super) text_depth: Option<usize>,
@@ -405,7 +405,7 @@ impl<'i> Checker<'i> {
             findings: Vec::new(),
             per_rule: vec![0; compiled.rules.len()],
             special: special::DocumentFacts::default(),
-            codes: super::codes::Pending::default(),
+            pending: super::recorded::Pending::default(),
             text: String::new(),
             text_depth: None,
             recorded: Vec::new(),

@@ -39,6 +39,7 @@ pub(super) static IMPLEMENTED: &[&str] = &[
     "CII-DT-097",
     "CII-SR-046",
     "CII-SR-090",
+    "CII-SR-119",
     "CII-SR-457",
     "CII-SR-458",
     "CII-SR-462",
@@ -112,6 +113,11 @@ const F_FIRED: u32 = 1 << 17;
 const F_FIRED_2: u32 = 1 << 18;
 /// The element's text is needed at its close.
 const F_TEXT: u32 = 1 << 19;
+/// CII-SR-119, on a line's `ram:SpecifiedLineTradeAgreement`: a gross price allowance or
+/// charge has a `ram:ChargeIndicator`, one whose `udt:Indicator` is false, an `ram:ActualAmount`.
+const F_PRICE_INDICATOR: u32 = 1 << 20;
+const F_PRICE_ALLOWANCE: u32 = 1 << 21;
+const F_PRICE_AMOUNT: u32 = 1 << 22;
 
 /// Facts about the whole document.
 #[derive(Debug, Default)]
@@ -181,7 +187,7 @@ pub(super) fn open(checker: &mut Checker<'_>, attrs: &[(Cow<'_, str>, Cow<'_, st
     let wants_text = match checker.family {
         Family::Ubl => ubl_open(checker, depth, attrs),
         Family::Cii => cii_open(checker, depth, attrs),
-    } | super::codes::open(checker, depth, attrs);
+    } | super::recorded::open(checker, depth, attrs);
     if wants_text {
         checker.frames[depth].facts.flags |= F_TEXT;
         checker.text.clear();
@@ -319,6 +325,19 @@ fn cii_open(
     }
     match (ns, name.as_ref()) {
         (Ns::Udt, "DateTimeString") => return attr(attrs, "format") == Some("102"),
+        (Ns::Ram, "ChargeIndicator") if gross_price_charge(&checker.frames, depth) => {
+            checker.frames[3].facts.flags |= F_PRICE_INDICATOR;
+        }
+        (Ns::Ram, "ActualAmount") if gross_price_charge(&checker.frames, depth) => {
+            checker.frames[3].facts.flags |= F_PRICE_AMOUNT;
+        }
+        (Ns::Udt, "Indicator")
+            if depth == 7
+                && is(&checker.frames[6], Ns::Ram, "ChargeIndicator")
+                && gross_price_charge(&checker.frames, 6) =>
+        {
+            return true;
+        }
         (Ns::Ram, "TypeCode") if parent_ends("ReferencedDocument") || parent_ends("TradeTax") => {
             return true;
         }
@@ -389,6 +408,24 @@ fn ubl_payee_party(checker: &mut Checker<'_>, depth: usize) {
     }
 }
 
+/// The element at `depth` is a child of a line's gross price allowance or charge:
+/// `…/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeAgreement/
+/// ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge/*`.
+fn gross_price_charge(frames: &[Frame<'_>], depth: usize) -> bool {
+    depth == 6
+        && is(&frames[5], Ns::Ram, "AppliedTradeAllowanceCharge")
+        && is(&frames[4], Ns::Ram, "GrossPriceProductTradePrice")
+        && line_agreement(frames, 3)
+}
+
+/// `/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeAgreement`.
+fn line_agreement(frames: &[Frame<'_>], depth: usize) -> bool {
+    depth == 3
+        && is(&frames[3], Ns::Ram, "SpecifiedLineTradeAgreement")
+        && is(&frames[2], Ns::Ram, "IncludedSupplyChainTradeLineItem")
+        && is(&frames[1], Ns::Rsm, "SupplyChainTradeTransaction")
+}
+
 /// `/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedTradeProduct`.
 fn line_product(frames: &[Frame<'_>], depth: usize) -> bool {
     depth == 3
@@ -408,7 +445,7 @@ pub(super) fn close(checker: &mut Checker<'_>) {
         Family::Ubl => ubl_close(checker, depth, &text),
         Family::Cii => cii_close(checker, depth, &text),
     }
-    super::codes::close(checker, depth, &text);
+    super::recorded::close(checker, depth, &text);
     // Give the buffer back so its capacity is reused.
     checker.text = text;
     checker.text.clear();
@@ -599,6 +636,19 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
         }
         (Ns::Udt, "DateTimeString") if flag(F_TEXT) && !date_102(text) => {
             checker.fire_id("CII-DT-097", depth);
+        }
+        // `udt:Indicator = false()` casts the text to xs:boolean.
+        (Ns::Udt, "Indicator")
+            if flag(F_TEXT) && crate::lexical::parse_bool(text) == Some(false) =>
+        {
+            checker.frames[3].facts.flags |= F_PRICE_ALLOWANCE;
+        }
+        (Ns::Ram, "SpecifiedLineTradeAgreement") if line_agreement(&checker.frames, depth) => {
+            let allowance = flag(F_PRICE_ALLOWANCE) && flag(F_PRICE_AMOUNT);
+            let nothing = !flag(F_PRICE_INDICATOR) && !flag(F_PRICE_AMOUNT);
+            if !allowance && !nothing {
+                checker.fire_id("CII-SR-119", depth);
+            }
         }
         (Ns::Ram, "TypeCode") if parent_ends("ReferencedDocument") || parent_ends("TradeTax") => {
             let code = match text {

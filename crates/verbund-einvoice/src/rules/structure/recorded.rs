@@ -1,0 +1,610 @@
+//! The model rules whose context nodes the model does not keep, tested as the elements stream
+//! past; each failure is recorded with its XPath (`SyntaxFacts::recorded`) and reported by the
+//! model rule of the same id (`rules/codes.rs`, `rules/extension.rs`):
+//!
+//! - BR-CL-03 (the `currencyID` of every amount), BR-CL-07 (the scheme of an object
+//!   identifier), BR-CL-08 (the subject code of a note), BR-CL-11 (the scheme of a
+//!   registration identifier);
+//! - the XRechnung Extension's scheme and MIME lists (BR-DEX-01, -04 … -08), its sub-line sums
+//!   and VAT categories (BR-DEX-02, -03) and CII sub-lines (`ram:ParentLineID`, BR-DEX-15),
+//!   recorded for every document and reported only for an Extension invoice;
+//! - BR-TMP-2 (an external document location that is no absolute URL) and CII BR-TMP-3 (the
+//!   gross and net price base quantities as written).
+
+use std::borrow::Cow;
+
+use rust_decimal::Decimal;
+
+use super::checker::{Checker, Family};
+use super::special::{attr, is};
+use crate::lexical::{parse_decimal, trim_xml};
+use crate::rules::codes::{listed, lists};
+use crate::xml::Ns;
+
+/// UBL amounts whose `currencyID` BR-CL-03 tests (its context, at any depth).
+const UBL_AMOUNTS: [&str; 13] = [
+    "Amount",
+    "BaseAmount",
+    "PriceAmount",
+    "TaxAmount",
+    "TaxableAmount",
+    "LineExtensionAmount",
+    "TaxExclusiveAmount",
+    "TaxInclusiveAmount",
+    "AllowanceTotalAmount",
+    "ChargeTotalAmount",
+    "PrepaidAmount",
+    "PayableRoundingAmount",
+    "PayableAmount",
+];
+
+/// BR-DEX-01: the MIME codes of an Extension attachment, compared as written.
+const EXTENSION_MIME: [&str; 7] = [
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/xml",
+];
+
+/// The Extension's scheme lists (`$ISO-6523-ICD-EXT-CODES`, `$CEF-EAS-EXT-CODES`) are the CEN
+/// list after `' XR01 XR02 XR03 '`. Concatenated, the two literals hold a double blank, so an
+/// empty scheme (`concat(' ', '', ' ')`) is found too, as in the reference.
+fn listed_extension(list: &[&str], value: &str) -> bool {
+    let value = trim_xml(value);
+    value.is_empty() || matches!(value, "XR01" | "XR02" | "XR03") || listed(list, value)
+}
+
+/// `matches(., '^([a-zA-Z])([a-zA-Z0-9+.-])+:.*')` (`$XR-URL-REGEX`, BR-TMP-2): a scheme of at
+/// least two characters, then a colon.
+fn url_like(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    if !bytes.next().is_some_and(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    let scheme = bytes
+        .clone()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+        .count();
+    scheme >= 1 && bytes.nth(scheme) == Some(b':')
+}
+
+/// What the checks keep between an element's start and a later close.
+#[derive(Debug, Default)]
+pub(super) struct Pending {
+    /// UBL BR-CL-07: identifiers with an unlisted scheme, by the depth of their document
+    /// reference, whose `cbc:DocumentTypeCode` (written after the identifier) decides.
+    scheme_ids: Vec<(usize, String)>,
+    /// Depths of the open document references whose type code is `130`.
+    objects: Vec<usize>,
+    /// UBL BR-TMP-2: the open `cac:ExternalReference` of an attachment has a URL.
+    external_reference_url: Option<bool>,
+    /// CII BR-TMP-2: the open header `ram:AdditionalReferencedDocument`.
+    reference: Option<Reference>,
+    /// UBL BR-DEX-03: the `cac:ClassifiedTaxCategory` elements of the open sub-line item.
+    sub_item_categories: Option<u32>,
+    /// UBL BR-DEX-02: the open invoice lines and sub-lines, outermost first.
+    line_sums: Vec<LineSum>,
+    /// CII BR-TMP-3: the open line's gross and net price base quantities (text, unit code).
+    gross_quantity: Option<(String, Option<String>)>,
+    net_quantity: Option<(String, Option<String>)>,
+}
+
+/// CII BR-TMP-2 facts of one `ram:AdditionalReferencedDocument`.
+#[derive(Debug, Default)]
+struct Reference {
+    /// `ram:URIID` exists; whether it is a URL.
+    url: Option<bool>,
+    /// `ram:TypeCode = '916'`.
+    attachment: bool,
+}
+
+/// BR-DEX-02 facts of one open (sub-)line.
+#[derive(Debug)]
+struct LineSum {
+    depth: usize,
+    /// `xs:decimal(cbc:LineExtensionAmount)`.
+    amount: Option<Decimal>,
+    /// The sum over its direct sub-lines.
+    sub_lines: Decimal,
+    has_sub_lines: bool,
+}
+
+/// The parent of the element at `depth` is `cac:AdditionalDocumentReference` or
+/// `cac:DocumentReference`.
+fn in_document_reference(checker: &Checker<'_>, depth: usize) -> bool {
+    depth.checked_sub(1).is_some_and(|p| {
+        let parent = &checker.frames[p];
+        is(parent, Ns::Cac, "AdditionalDocumentReference")
+            || is(parent, Ns::Cac, "DocumentReference")
+    })
+}
+
+/// The element at `depth` has these names from its parent upwards.
+fn under(checker: &Checker<'_>, depth: usize, ancestors: &[(Ns, &str)]) -> bool {
+    depth >= ancestors.len()
+        && ancestors
+            .iter()
+            .enumerate()
+            .all(|(k, (ns, name))| is(&checker.frames[depth - 1 - k], *ns, name))
+}
+
+fn ancestor(checker: &Checker<'_>, depth: usize, ns: Ns, name: &str) -> bool {
+    checker.frames[..depth].iter().any(|f| is(f, ns, name))
+}
+
+/// Runs the checks on the element just opened at `depth`; returns whether its text is needed.
+pub(super) fn open(
+    checker: &mut Checker<'_>,
+    depth: usize,
+    attrs: &[(Cow<'_, str>, Cow<'_, str>)],
+) -> bool {
+    match checker.family {
+        Family::Ubl => ubl_open(checker, depth, attrs),
+        Family::Cii => cii_open(checker, depth, attrs),
+    }
+}
+
+fn ubl_open(
+    checker: &mut Checker<'_>,
+    depth: usize,
+    attrs: &[(Cow<'_, str>, Cow<'_, str>)],
+) -> bool {
+    let frame = &checker.frames[depth];
+    let (ns, name) = (frame.ns, frame.name.clone());
+    let parent_is = |ns, name| under(checker, depth, &[(ns, name)]);
+    let scheme = attr(attrs, "schemeID");
+    let mut failed: [Option<&'static str>; 2] = [None, None];
+    match (ns, name.as_ref()) {
+        // A missing `currencyID` is '' to the test, which no list entry matches.
+        (Ns::Cbc, name) if UBL_AMOUNTS.contains(&name) => {
+            let currency = attr(attrs, "currencyID").unwrap_or_default();
+            if !listed(&lists::UBL_CURRENCY, currency) {
+                failed[0] = Some("BR-CL-03");
+            }
+            if name == "LineExtensionAmount"
+                && checker
+                    .pending
+                    .line_sums
+                    .last()
+                    .is_some_and(|l| l.depth + 1 == depth)
+            {
+                return true;
+            }
+        }
+        (Ns::Cbc, "CompanyID") if parent_is(Ns::Cac, "PartyLegalEntity") => {
+            if let Some(scheme) = scheme {
+                if !listed(&lists::ICD, scheme) {
+                    failed[0] = Some("BR-CL-11");
+                }
+                if !listed_extension(&lists::ICD, scheme) {
+                    failed[1] = Some("BR-DEX-05");
+                }
+            }
+        }
+        (Ns::Cbc, "ID")
+            if in_document_reference(checker, depth)
+                && scheme.is_some_and(|s| !listed(&lists::REFERENCE_SCHEME, s)) =>
+        {
+            // Whether the reference is an object identifier is known at its close.
+            let location = checker.location(depth);
+            checker.pending.scheme_ids.push((depth - 1, location));
+        }
+        (Ns::Cbc, "ID") if parent_is(Ns::Cac, "PartyIdentification") => {
+            let sepa = |s: &str| {
+                trim_xml(s) == "SEPA"
+                    && (ancestor(checker, depth, Ns::Cac, "AccountingSupplierParty")
+                        || ancestor(checker, depth, Ns::Cac, "PayeeParty"))
+            };
+            if scheme.is_some_and(|s| !listed_extension(&lists::ICD, s) && !sepa(s)) {
+                failed[0] = Some("BR-DEX-04");
+            }
+        }
+        (Ns::Cbc, "ID")
+            if parent_is(Ns::Cac, "StandardItemIdentification")
+                && scheme.is_some_and(|s| !listed_extension(&lists::ICD, s)) =>
+        {
+            failed[0] = Some("BR-DEX-06");
+        }
+        (Ns::Cbc, "ID")
+            if parent_is(Ns::Cac, "DeliveryLocation")
+                && scheme.is_some_and(|s| !listed_extension(&lists::ICD, s)) =>
+        {
+            failed[0] = Some("BR-DEX-08");
+        }
+        (Ns::Cbc, "EndpointID") if scheme.is_some_and(|s| !listed_extension(&lists::EAS, s)) => {
+            failed[0] = Some("BR-DEX-07");
+        }
+        (Ns::Cbc, "EmbeddedDocumentBinaryObject")
+            if attr(attrs, "mimeCode").is_none_or(|m| !EXTENSION_MIME.contains(&m)) =>
+        {
+            failed[0] = Some("BR-DEX-01");
+        }
+        (Ns::Cbc, "DocumentTypeCode") if in_document_reference(checker, depth) => return true,
+        (Ns::Cbc, "Note") => return depth == 1,
+        _ => return ubl_track(checker, depth),
+    }
+    for rule in failed.into_iter().flatten() {
+        checker.record(rule, depth);
+    }
+    false
+}
+
+/// The bookkeeping for checks decided at a later close: BT-124's URI (BR-TMP-2), a sub-line
+/// item's tax categories (BR-DEX-03), the line sums (BR-DEX-02). True if the text is needed.
+fn ubl_track(checker: &mut Checker<'_>, depth: usize) -> bool {
+    let frame = &checker.frames[depth];
+    let (ns, name) = (frame.ns, frame.name.clone());
+    let parent_is = |ns, name| under(checker, depth, &[(ns, name)]);
+    match (ns, name.as_ref()) {
+        (Ns::Cac, "ExternalReference")
+            if depth == 3
+                && under(
+                    checker,
+                    depth,
+                    &[
+                        (Ns::Cac, "Attachment"),
+                        (Ns::Cac, "AdditionalDocumentReference"),
+                    ],
+                ) =>
+        {
+            checker.pending.external_reference_url = Some(false);
+        }
+        (Ns::Cbc, "URI") if depth == 4 && checker.pending.external_reference_url.is_some() => {
+            return parent_is(Ns::Cac, "ExternalReference");
+        }
+        (Ns::Cac, "Item") if parent_is(Ns::Cac, "SubInvoiceLine") => {
+            checker.pending.sub_item_categories = Some(0);
+        }
+        (Ns::Cac, "ClassifiedTaxCategory")
+            if under(
+                checker,
+                depth,
+                &[(Ns::Cac, "Item"), (Ns::Cac, "SubInvoiceLine")],
+            ) =>
+        {
+            if let Some(count) = &mut checker.pending.sub_item_categories {
+                *count += 1;
+            }
+        }
+        (Ns::Cac, "InvoiceLine" | "SubInvoiceLine")
+            if !checker.credit_note
+                && (depth == 1
+                    || checker
+                        .pending
+                        .line_sums
+                        .last()
+                        .is_some_and(|l| l.depth + 1 == depth)) =>
+        {
+            checker.pending.line_sums.push(LineSum {
+                depth,
+                amount: None,
+                sub_lines: Decimal::ZERO,
+                has_sub_lines: false,
+            });
+        }
+        _ => {}
+    }
+    false
+}
+
+fn cii_open(
+    checker: &mut Checker<'_>,
+    depth: usize,
+    attrs: &[(Cow<'_, str>, Cow<'_, str>)],
+) -> bool {
+    let frame = &checker.frames[depth];
+    let (ns, name) = (frame.ns, frame.name.clone());
+    if ns != Ns::Ram {
+        return false;
+    }
+    let parent_is = |name| under(checker, depth, &[(Ns::Ram, name)]);
+    let scheme = attr(attrs, "schemeID");
+    let mut failed: [Option<&'static str>; 2] = [None, None];
+    match name.as_ref() {
+        "TaxTotalAmount"
+            if attr(attrs, "currencyID").is_some_and(|c| !listed(&lists::CII_CURRENCY, c)) =>
+        {
+            failed[0] = Some("BR-CL-03");
+        }
+        "ID" => {
+            if let Some(scheme) = scheme
+                && !ancestor(checker, depth, Ns::Ram, "SpecifiedTaxRegistration")
+            {
+                if !listed(&lists::ICD, scheme) {
+                    failed[0] = Some("BR-CL-11");
+                }
+                if !listed_extension(&lists::ICD, scheme) {
+                    failed[1] = Some("BR-DEX-05");
+                }
+            }
+        }
+        "GlobalID" if scheme.is_some_and(|s| !listed_extension(&lists::ICD, s)) => {
+            let product = ancestor(checker, depth, Ns::Ram, "SpecifiedTradeProduct");
+            let ship_to = ancestor(checker, depth, Ns::Ram, "ShipToTradeParty");
+            failed[0] = if !product && !ship_to {
+                Some("BR-DEX-04")
+            } else if parent_is("SpecifiedTradeProduct") {
+                Some("BR-DEX-06")
+            } else if under(
+                checker,
+                depth,
+                &[
+                    (Ns::Ram, "ShipToTradeParty"),
+                    (Ns::Ram, "ApplicableHeaderTradeDelivery"),
+                ],
+            ) {
+                Some("BR-DEX-08")
+            } else {
+                None
+            };
+        }
+        "URIID"
+            if parent_is("URIUniversalCommunication")
+                && scheme.is_some_and(|s| !listed_extension(&lists::EAS, s)) =>
+        {
+            failed[0] = Some("BR-DEX-07");
+        }
+        "AttachmentBinaryObject"
+            if attr(attrs, "mimeCode").is_none_or(|m| !EXTENSION_MIME.contains(&m)) =>
+        {
+            failed[0] = Some("BR-DEX-01");
+        }
+        // Marks the document as one with sub-lines; BR-DEX-15 reports at every line.
+        "ParentLineID" => failed[0] = Some("BR-DEX-15"),
+        "ReferenceTypeCode" | "SubjectCode" => return true,
+        "AdditionalReferencedDocument" if header_agreement(checker, depth) => {
+            checker.pending.reference = Some(Reference::default());
+        }
+        "URIID" | "TypeCode"
+            if depth == 4
+                && checker.pending.reference.is_some()
+                && parent_is("AdditionalReferencedDocument") =>
+        {
+            return true;
+        }
+        "IncludedSupplyChainTradeLineItem" if depth == 2 => {
+            checker.pending.gross_quantity = None;
+            checker.pending.net_quantity = None;
+        }
+        "BasisQuantity" if depth == 5 && line_price(checker, depth).is_some() => {
+            let unit = attr(attrs, "unitCode").map(str::to_owned);
+            let slot = if line_price(checker, depth) == Some(true) {
+                &mut checker.pending.gross_quantity
+            } else {
+                &mut checker.pending.net_quantity
+            };
+            if slot.is_none() {
+                *slot = Some((String::new(), unit));
+                return true;
+            }
+        }
+        _ => {}
+    }
+    for rule in failed.into_iter().flatten() {
+        checker.record(rule, depth);
+    }
+    false
+}
+
+/// The element at `depth` is `/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/
+/// ram:ApplicableHeaderTradeAgreement/*`.
+fn header_agreement(checker: &Checker<'_>, depth: usize) -> bool {
+    depth == 3
+        && under(
+            checker,
+            depth,
+            &[
+                (Ns::Ram, "ApplicableHeaderTradeAgreement"),
+                (Ns::Rsm, "SupplyChainTradeTransaction"),
+            ],
+        )
+}
+
+/// For a child of a line's gross (`Some(true)`) or net (`Some(false)`) price:
+/// `…/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeAgreement/ram:*PriceProductTradePrice/*`.
+fn line_price(checker: &Checker<'_>, depth: usize) -> Option<bool> {
+    let line = under(
+        checker,
+        depth - 1,
+        &[
+            (Ns::Ram, "SpecifiedLineTradeAgreement"),
+            (Ns::Ram, "IncludedSupplyChainTradeLineItem"),
+            (Ns::Rsm, "SupplyChainTradeTransaction"),
+        ],
+    );
+    let price = &checker.frames[depth - 1];
+    match () {
+        () if line && is(price, Ns::Ram, "GrossPriceProductTradePrice") => Some(true),
+        () if line && is(price, Ns::Ram, "NetPriceProductTradePrice") => Some(false),
+        () => None,
+    }
+}
+
+/// Runs the checks on the element at `depth` as it closes; `text` is its text if [`open`] (or
+/// another check) asked for it.
+pub(super) fn close(checker: &mut Checker<'_>, depth: usize, text: &str) {
+    match checker.family {
+        Family::Ubl => ubl_close(checker, depth, text),
+        Family::Cii => cii_close(checker, depth, text),
+    }
+}
+
+fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
+    let frame = &checker.frames[depth];
+    let (ns, name) = (frame.ns, frame.name.clone());
+    let in_reference = in_document_reference(checker, depth);
+    let pending = &mut checker.pending;
+    match (ns, name.as_ref()) {
+        // `cbc:DocumentTypeCode = '130'` compares the text as written.
+        (Ns::Cbc, "DocumentTypeCode") if text == "130" && in_reference => {
+            pending.objects.push(depth - 1);
+        }
+        (Ns::Cac, "AdditionalDocumentReference" | "DocumentReference") => {
+            let object = pending.objects.contains(&depth);
+            pending.objects.retain(|&d| d != depth);
+            let (due, kept) = std::mem::take(&mut pending.scheme_ids)
+                .into_iter()
+                .partition(|(d, _)| *d == depth);
+            pending.scheme_ids = kept;
+            if object {
+                for (_, location) in due {
+                    checker.record_at("BR-CL-07", location);
+                }
+            }
+        }
+        (Ns::Cbc, "Note") if depth == 1 && ubl_note_subject_unlisted(text) => {
+            checker.record("BR-CL-08", depth);
+        }
+        (Ns::Cbc, "URI") if depth == 4 && pending.external_reference_url == Some(false) => {
+            pending.external_reference_url = Some(url_like(text));
+        }
+        // Each guard takes the pending state, so it is reset whatever it held.
+        (Ns::Cac, "ExternalReference")
+            if depth == 3 && pending.external_reference_url.take() == Some(false) =>
+        {
+            checker.record("BR-TMP-2", depth);
+        }
+        (Ns::Cac, "Item") if pending.sub_item_categories.take().is_some_and(|n| n != 1) => {
+            checker.record("BR-DEX-03", depth);
+        }
+        (Ns::Cbc, "LineExtensionAmount") => {
+            if let Some(line) = pending.line_sums.last_mut()
+                && line.depth + 1 == depth
+                && line.amount.is_none()
+            {
+                line.amount = parse_decimal(text);
+            }
+        }
+        (Ns::Cac, "InvoiceLine" | "SubInvoiceLine")
+            if pending.line_sums.last().is_some_and(|l| l.depth == depth) =>
+        {
+            let Some(line) = pending.line_sums.pop() else {
+                return;
+            };
+            if let Some(parent) = pending.line_sums.last_mut() {
+                parent.has_sub_lines = true;
+                parent.sub_lines += line.amount.unwrap_or_default();
+            }
+            if line.has_sub_lines && line.amount != Some(line.sub_lines) {
+                checker.record("BR-DEX-02", depth);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
+    let frame = &checker.frames[depth];
+    let (ns, name) = (frame.ns, frame.name.clone());
+    if ns != Ns::Ram {
+        return;
+    }
+    let pending = &mut checker.pending;
+    match name.as_ref() {
+        "ReferenceTypeCode" if !listed(&lists::REFERENCE_SCHEME, text) => {
+            checker.record("BR-CL-07", depth);
+        }
+        "SubjectCode" if !listed(&lists::CII_NOTE_SUBJECT, text) => {
+            checker.record("BR-CL-08", depth);
+        }
+        "URIID" | "TypeCode" if depth == 4 => {
+            if let Some(reference) = &mut pending.reference {
+                if name == "URIID" {
+                    reference.url.get_or_insert(url_like(text));
+                } else {
+                    // `ram:TypeCode = '916'` compares the text as written.
+                    reference.attachment |= text == "916";
+                }
+            }
+        }
+        "AdditionalReferencedDocument" if depth == 3 => {
+            if let Some(reference) = pending.reference.take()
+                && reference.attachment
+                && reference.url == Some(false)
+            {
+                checker.record("BR-TMP-2", depth);
+            }
+        }
+        "BasisQuantity" if depth == 5 => {
+            let slot = match line_price(checker, depth) {
+                Some(true) => &mut checker.pending.gross_quantity,
+                Some(false) => &mut checker.pending.net_quantity,
+                None => return,
+            };
+            if let Some((written, _)) = slot
+                && written.is_empty()
+            {
+                text.clone_into(written);
+            }
+        }
+        "IncludedSupplyChainTradeLineItem" if depth == 2 => {
+            let (gross, net) = (pending.gross_quantity.take(), pending.net_quantity.take());
+            if let (Some((gross, gross_unit)), Some((net, net_unit))) = (gross, net) {
+                // Untyped values compare as strings: `1` and `1.0` differ.
+                let units_agree = match (gross_unit, net_unit) {
+                    (Some(g), Some(n)) => g == n,
+                    _ => true,
+                };
+                if gross != net || !units_agree {
+                    checker.record("BR-TMP-3", depth);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// UBL BR-CL-08 fails on a note whose text between its first two `#` has three characters
+/// that do not occur in the list string (a substring test, not a token test).
+fn ubl_note_subject_unlisted(note: &str) -> bool {
+    let Some((_, after)) = note.split_once('#') else {
+        return false;
+    };
+    let Some((code, _)) = after.split_once('#') else {
+        return false;
+    };
+    code.chars().count() == 3 && !lists::UBL_NOTE_SUBJECTS.contains(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{listed_extension, ubl_note_subject_unlisted, url_like};
+    use crate::rules::codes::lists;
+
+    #[test]
+    fn urls_need_a_scheme_of_two_characters_and_a_colon() {
+        assert!(url_like("https://example.org/a.pdf"));
+        assert!(url_like("ftp:x"));
+        assert!(url_like("x-y+z.w:"));
+        assert!(!url_like("h:x"));
+        assert!(!url_like("www.example.org"));
+        assert!(!url_like(" https://example.org"));
+        assert!(!url_like("1a://x"));
+        assert!(!url_like(""));
+    }
+
+    #[test]
+    fn extension_lists_add_the_diga_codes_and_the_empty_scheme() {
+        assert!(listed_extension(&lists::ICD, "XR01"));
+        assert!(listed_extension(&lists::ICD, " 0088 "));
+        assert!(listed_extension(&lists::ICD, ""));
+        assert!(!listed_extension(&lists::ICD, "0244"));
+        assert!(!listed_extension(&lists::ICD, "XR04"));
+    }
+
+    #[test]
+    fn ubl_note_subject_is_a_substring_test() {
+        assert!(!ubl_note_subject_unlisted("no code"));
+        assert!(!ubl_note_subject_unlisted("#AAI#Text"));
+        assert!(ubl_note_subject_unlisted("#XYZ#Text"));
+        // Not three characters between the first two `#`: the test passes.
+        assert!(!ubl_note_subject_unlisted("#XYZW#Text"));
+        assert!(!ubl_note_subject_unlisted("#XYZ"));
+        // "A A" is no code, but it occurs in " AAA AAB …".
+        assert!(!ubl_note_subject_unlisted("#A A#Text"));
+        assert!(ubl_note_subject_unlisted("#ÄÖÜ#Text"));
+    }
+}
