@@ -14,11 +14,11 @@ REF=$SHARED/tools/kosit-reference/kosit_ref.py
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-# Two builds: naming examples would leave the binary out.
-cargo build --release --locked -q -p verbund
-cargo build --release --locked -q -p verbund-einvoice --example validate_bench --example sample_invoice
-BIN=target/release/verbund
-EX=target/release/examples
+# Two builds with the production profile: naming examples would leave the binary out.
+cargo build --profile dist --locked -q -p verbund
+cargo build --profile dist --locked -q -p verbund-einvoice --example validate_bench --example sample_invoice
+BIN=target/dist/verbund
+EX=target/dist/examples
 "$EX/sample_invoice" 1000 >"$T/lines-1000.xml"
 "$EX/sample_invoice" 100000 >"$T/lines-100000.xml"
 ONE=$SUITE/business-cases/standard/01.01a-INVOICE_ubl.xml

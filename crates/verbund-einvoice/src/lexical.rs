@@ -7,7 +7,16 @@ use rust_decimal::Decimal;
 
 /// XML whitespace (`#x20 | #x9 | #xD | #xA`), which is narrower than Unicode whitespace.
 pub(crate) fn trim_xml(text: &str) -> &str {
-    text.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+    // On bytes: the whitespace is ASCII, so both cuts fall on character boundaries, and no
+    // character needs decoding (this runs on every text node).
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !space(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !space(b))
+        .map_or(start, |last| last + 1);
+    &text[start..end]
 }
 
 /// Parses an `xs:decimal`: optional sign, digits with at most one `.`, no exponent, no
@@ -43,8 +52,17 @@ pub(crate) fn parse_bool(text: &str) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_bool, parse_decimal};
+    use super::{parse_bool, parse_decimal, trim_xml};
     use rust_decimal::Decimal;
+
+    #[test]
+    fn only_xml_whitespace_is_trimmed() {
+        assert_eq!(trim_xml(" \t\r\n a b \n"), "a b");
+        assert_eq!(trim_xml("  "), "");
+        assert_eq!(trim_xml(""), "");
+        assert_eq!(trim_xml("\u{a0}ä\u{a0}"), "\u{a0}ä\u{a0}");
+        assert_eq!(trim_xml(" Grüße "), "Grüße");
+    }
 
     fn dec(text: &str) -> Option<String> {
         parse_decimal(text).map(|d: Decimal| d.to_string())

@@ -1,5 +1,7 @@
 //! Lexical spaces of the built-in types and the length facets (XSD 1.0 Part 2).
 
+use std::borrow::Cow;
+
 use super::{Builtin, SimpleType};
 use crate::xml::fragment::count_where;
 
@@ -41,15 +43,12 @@ pub(crate) fn check(ty: &SimpleType, raw: &str) -> Option<String> {
     if ty.base == Builtin::Base64Binary {
         return (!base64(raw)).then(|| invalid(ty, raw));
     }
-    let collapsed;
     let value = match ty.base {
         // `replace` only turns tabs and line ends into spaces: the length stays the same.
-        Builtin::String | Builtin::NormalizedString => raw,
-        _ => {
-            collapsed = collapse(raw);
-            collapsed.as_str()
-        }
+        Builtin::String | Builtin::NormalizedString => Cow::Borrowed(raw),
+        _ => collapse(raw),
     };
+    let value = value.as_ref();
     let lexical_ok = match ty.base {
         Builtin::String | Builtin::NormalizedString | Builtin::Token | Builtin::AnyUri => true,
         Builtin::Base64Binary => base64(value),
@@ -181,15 +180,24 @@ fn base64(raw: &str) -> bool {
 
 /// The value after `whiteSpace="collapse"`, the form `fixed` values are compared in for
 /// every type but `xs:string` and `xs:normalizedString`.
-pub(crate) fn normalised(ty: &SimpleType, raw: &str) -> String {
+pub(crate) fn normalised<'a>(ty: &SimpleType, raw: &'a str) -> Cow<'a, str> {
     match ty.base {
-        Builtin::String => raw.to_owned(),
-        Builtin::NormalizedString => raw.replace(['\t', '\n', '\r'], " "),
+        Builtin::String => Cow::Borrowed(raw),
+        Builtin::NormalizedString => Cow::Owned(raw.replace(['\t', '\n', '\r'], " ")),
         _ => collapse(raw),
     }
 }
 
-fn collapse(raw: &str) -> String {
+/// `whiteSpace="collapse"`; most values are collapsed already and stay borrowed.
+fn collapse(raw: &str) -> Cow<'_, str> {
+    let bytes = raw.as_bytes();
+    let collapsed = !bytes.iter().any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !raw.contains("  ");
+    if collapsed {
+        return Cow::Borrowed(raw);
+    }
     let mut out = String::with_capacity(raw.len());
     for part in raw.split([' ', '\t', '\n', '\r']).filter(|p| !p.is_empty()) {
         if !out.is_empty() {
@@ -197,7 +205,7 @@ fn collapse(raw: &str) -> String {
         }
         out.push_str(part);
     }
-    out
+    Cow::Owned(out)
 }
 
 fn cut(raw: &str) -> String {
@@ -313,7 +321,17 @@ fn zone(rest: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use std::borrow::Cow;
+
+    use super::{check, collapse};
+
+    #[test]
+    fn collapse_borrows_what_is_collapsed_already() {
+        assert!(matches!(collapse("a b"), Cow::Borrowed("a b")));
+        assert_eq!(collapse(" a\t\n b  c "), "a b c");
+        assert_eq!(collapse("a  b"), "a b");
+        assert_eq!(collapse("\r"), "");
+    }
     use crate::xsd::{Builtin, SimpleType};
 
     fn ok(base: Builtin, value: &str) -> bool {
