@@ -2,10 +2,13 @@
 
 use std::fmt;
 
-/// A valid proleptic Gregorian calendar date without time zone.
+/// A calendar date without time zone, as an invoice writes it.
 ///
 /// Invoices carry dates, not instants; a time zone on a UBL date (`2024-01-31Z`) is accepted
-/// and dropped, as the EN 16931 rules compare dates only.
+/// and dropped, as the EN 16931 rules compare dates only. A UBL date (`xs:date`) always
+/// exists; a CII date in format 102 is checked for its shape only (month 01–12, day 01–31),
+/// as the reference's CII-DT-097 does, so `20160230` is a `Date` as written. Dates order as
+/// their digits do, which is how the rules compare CII dates (as strings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     year: u16,
@@ -22,7 +25,7 @@ impl Date {
         valid.then_some(Self { year, month, day })
     }
 
-    /// The year (1..=9999).
+    /// The year (0..=9999; 0 only in a CII date as written).
     #[must_use]
     pub fn year(self) -> u16 {
         self.year
@@ -62,13 +65,18 @@ impl Date {
         Self::from_parts(&text[0..4], &text[5..7], &text[8..10])
     }
 
-    /// Parses `YYYYMMDD`, UN/CEFACT date format code 102 as CII uses it.
+    /// Parses `YYYYMMDD`, UN/CEFACT date format code 102 as CII uses it: the shape of
+    /// CII-DT-097's pattern (any year, month 01–12, day 01–31), not the calendar, so a day the
+    /// month lacks is kept as written, as in the reference.
     #[must_use]
     pub fn parse_format_102(text: &str) -> Option<Self> {
         if text.len() != 8 || !text.is_ascii() {
             return None;
         }
-        Self::from_parts(&text[0..4], &text[4..6], &text[6..8])
+        let year = u16::try_from(digits(&text[0..4])?).ok()?;
+        let month = u8::try_from(digits(&text[4..6])?).ok()?;
+        let day = u8::try_from(digits(&text[6..8])?).ok()?;
+        ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Self { year, month, day })
     }
 
     fn from_parts(year: &str, month: &str, day: &str) -> Option<Self> {
@@ -132,7 +140,14 @@ mod tests {
     fn format_102_dates_parse() {
         assert_eq!(Date::parse_format_102("20180413"), Date::new(2018, 4, 13));
         assert_eq!(Date::parse_format_102("2018-04-13"), None);
-        assert_eq!(Date::parse_format_102("20180431"), None);
+        // The shape is checked, not the calendar (CII-DT-097's pattern, as the reference).
+        assert_eq!(
+            Date::parse_format_102("20160230").map(|d| d.to_string()).as_deref(),
+            Some("2016-02-30")
+        );
+        assert_eq!(Date::parse_format_102("20180432"), None);
+        assert_eq!(Date::parse_format_102("20181301"), None);
+        assert_eq!(Date::parse_format_102("20180400"), None);
         assert_eq!(Date::parse_format_102("2018041ä"), None);
     }
 

@@ -32,10 +32,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "cii-tax-type-code-not-vat",
         "the model assumes the VAT tax type; BR-47/48/CO-17 must not see a non-VAT breakdown (CII-DT-037 agrees)",
     ),
-    (
-        "cii-accept-date-invalid-day",
-        "CII 20160230 is a parse error; the reference only checks the YYYYMMDD shape",
-    ),
 ];
 
 fn verdict_name(v: Verdict) -> &'static str {
