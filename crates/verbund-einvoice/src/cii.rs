@@ -217,6 +217,7 @@ impl CiiMapper {
                 rate: v.decimal(tax.get("ram:RateApplicablePercent"), "BT-119"),
                 exemption_reason: tax.text("ram:ExemptionReason"),
                 exemption_reason_code: tax.text("ram:ExemptionReasonCode"),
+                tax_scheme: tax.text("ram:TypeCode"),
             });
             if inv.tax_point_date.is_none() {
                 inv.tax_point_date = v.date_102(tax.get("ram:TaxPointDate/udt:DateString"), "BT-7");

@@ -142,7 +142,9 @@ mod tests {
         assert_eq!(Date::parse_format_102("2018-04-13"), None);
         // The shape is checked, not the calendar (CII-DT-097's pattern, as the reference).
         assert_eq!(
-            Date::parse_format_102("20160230").map(|d| d.to_string()).as_deref(),
+            Date::parse_format_102("20160230")
+                .map(|d| d.to_string())
+                .as_deref(),
             Some("2016-02-30")
         );
         assert_eq!(Date::parse_format_102("20180432"), None);

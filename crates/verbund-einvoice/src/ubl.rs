@@ -404,6 +404,7 @@ fn vat_breakdown(v: &mut Values, e: Element<'_, '_>) -> VatBreakdown {
         rate: v.decimal(e.get("cac:TaxCategory/cbc:Percent"), "BT-119"),
         exemption_reason: e.text("cac:TaxCategory/cbc:TaxExemptionReason"),
         exemption_reason_code: e.text("cac:TaxCategory/cbc:TaxExemptionReasonCode"),
+        tax_scheme: e.text("cac:TaxCategory/cac:TaxScheme/cbc:ID"),
     }
 }
 

@@ -153,6 +153,10 @@ pub struct VatBreakdown {
     pub exemption_reason: Option<String>,
     /// BT-121 VAT exemption reason code (VATEX).
     pub exemption_reason_code: Option<String>,
+    /// The tax the breakdown is of, as written (UBL `cac:TaxCategory/cac:TaxScheme/cbc:ID`,
+    /// CII `ram:TypeCode`). EN 16931 knows only `VAT`; BR-47, BR-48 and BR-CO-17 select the
+    /// category of a VAT breakdown only, so a breakdown of another tax has none to them.
+    pub tax_scheme: Option<String>,
 }
 
 /// BG-DEX-09 THIRD PARTY PAYMENT (XRechnung Extension, UBL `cac:PrepaidPayment` only):

@@ -148,7 +148,9 @@ pub fn br_co_17(i: &Input<'_>, o: &mut Vec<Where>) {
             o.push(Where::VatBreakdown(n));
             continue;
         };
-        let ok = match v.rate {
+        // A breakdown of another tax has no VAT rate to the rule.
+        let rate = v.rate.filter(|_| super::core::of_vat(i, v, true));
+        let ok = match rate {
             None => round0(tax).is_zero(),
             Some(rate) if round0(rate).is_zero() => round0(tax).is_zero(),
             Some(rate) => v.taxable_amount.is_some_and(|base| {

@@ -6,7 +6,8 @@
 use rust_decimal::Decimal;
 
 use super::{Input, Where, filled};
-use crate::model::{Period, PostalAddress};
+use crate::lexical;
+use crate::model::{Period, PostalAddress, VatBreakdown};
 use crate::scenario::Syntax;
 
 fn root_if(out: &mut Vec<Where>, ok: bool) {
@@ -296,7 +297,7 @@ pub fn br_44(i: &Input<'_>, o: &mut Vec<Where>) {
     });
 }
 
-fn each_vat(i: &Input<'_>, o: &mut Vec<Where>, test: impl Fn(&crate::model::VatBreakdown) -> bool) {
+fn each_vat(i: &Input<'_>, o: &mut Vec<Where>, test: impl Fn(&VatBreakdown) -> bool) {
     for (n, vat) in i.invoice.vat_breakdown.iter().enumerate() {
         if !test(vat) {
             o.push(Where::VatBreakdown(n));
@@ -309,12 +310,27 @@ pub fn br_45(i: &Input<'_>, o: &mut Vec<Where>) {
 pub fn br_46(i: &Input<'_>, o: &mut Vec<Where>) {
     each_vat(i, o, |v| v.tax_amount.is_some());
 }
+/// The breakdown is of VAT as a rule selects it, `upper-case(…) = 'VAT'`: after
+/// `normalize-space` in every UBL rule and in CII BR-CO-17, on the text as written in CII
+/// BR-47 and BR-48.
+pub(super) fn of_vat(i: &Input<'_>, v: &VatBreakdown, normalized: bool) -> bool {
+    v.tax_scheme.as_deref().is_some_and(|scheme| {
+        let scheme = if normalized || i.syntax != Syntax::Cii {
+            lexical::trim_xml(scheme)
+        } else {
+            scheme
+        };
+        scheme.eq_ignore_ascii_case("VAT")
+    })
+}
+
 pub fn br_47(i: &Input<'_>, o: &mut Vec<Where>) {
-    each_vat(i, o, |v| v.category_code.is_some());
+    each_vat(i, o, |v| of_vat(i, v, false) && v.category_code.is_some());
 }
 pub fn br_48(i: &Input<'_>, o: &mut Vec<Where>) {
     each_vat(i, o, |v| {
-        v.rate.is_some() || v.category_code.as_deref().map(str::trim) == Some("O")
+        of_vat(i, v, false)
+            && (v.rate.is_some() || v.category_code.as_deref().map(str::trim) == Some("O"))
     });
 }
 pub fn br_co_18(i: &Input<'_>, o: &mut Vec<Where>) {
