@@ -4,7 +4,7 @@
 //!
 //! - BR-CL-03 (the `currencyID` of every amount), BR-CL-07 (the scheme of an object
 //!   identifier), BR-CL-08 (the subject code of a note), BR-CL-11 (the scheme of a
-//!   registration identifier);
+//!   registration identifier), BR-CL-16 (the code of every payment means);
 //! - the XRechnung Extension's scheme and MIME lists (BR-DEX-01, -04 … -08), its sub-line sums
 //!   and VAT categories (BR-DEX-02, -03) and CII sub-lines (`ram:ParentLineID`, BR-DEX-15),
 //!   recorded for every document and reported only for an Extension invoice;
@@ -162,17 +162,15 @@ fn ubl_open(
         (Ns::Cbc, name) if UBL_AMOUNTS.contains(&name) => {
             let currency = attr(attrs, "currencyID").unwrap_or_default();
             if !listed(&lists::UBL_CURRENCY, currency) {
-                failed[0] = Some("BR-CL-03");
+                checker.record("BR-CL-03", depth);
             }
-            if name == "LineExtensionAmount"
+            // BR-DEX-02 sums the amount of a (sub-)line at its close.
+            return name == "LineExtensionAmount"
                 && checker
                     .pending
                     .line_sums
                     .last()
-                    .is_some_and(|l| l.depth + 1 == depth)
-            {
-                return true;
-            }
+                    .is_some_and(|l| l.depth + 1 == depth);
         }
         (Ns::Cbc, "CompanyID") if parent_is(Ns::Cac, "PartyLegalEntity") => {
             if let Some(scheme) = scheme {
@@ -223,6 +221,7 @@ fn ubl_open(
             failed[0] = Some("BR-DEX-01");
         }
         (Ns::Cbc, "DocumentTypeCode") if in_document_reference(checker, depth) => return true,
+        (Ns::Cbc, "PaymentMeansCode") => return parent_is(Ns::Cac, "PaymentMeans"),
         (Ns::Cbc, "Note") => return depth == 1,
         _ => return ubl_track(checker, depth),
     }
@@ -355,6 +354,7 @@ fn cii_open(
         // Marks the document as one with sub-lines; BR-DEX-15 reports at every line.
         "ParentLineID" => failed[0] = Some("BR-DEX-15"),
         "ReferenceTypeCode" | "SubjectCode" => return true,
+        "TypeCode" if parent_is("SpecifiedTradeSettlementPaymentMeans") => return true,
         "AdditionalReferencedDocument" if header_agreement(checker, depth) => {
             checker.pending.reference = Some(Reference::default());
         }
@@ -455,6 +455,10 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
                 }
             }
         }
+        // Every payment means, not only the first the model keeps.
+        (Ns::Cbc, "PaymentMeansCode") if !listed(&lists::UBL_PAYMENT_MEANS, text) => {
+            checker.record("BR-CL-16", depth);
+        }
         (Ns::Cbc, "Note") if depth == 1 && ubl_note_subject_unlisted(text) => {
             checker.record("BR-CL-08", depth);
         }
@@ -502,6 +506,11 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
     if ns != Ns::Ram {
         return;
     }
+    let payment_means = under(
+        checker,
+        depth,
+        &[(Ns::Ram, "SpecifiedTradeSettlementPaymentMeans")],
+    );
     let pending = &mut checker.pending;
     match name.as_ref() {
         "ReferenceTypeCode" if !listed(&lists::REFERENCE_SCHEME, text) => {
@@ -509,6 +518,11 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
         }
         "SubjectCode" if !listed(&lists::CII_NOTE_SUBJECT, text) => {
             checker.record("BR-CL-08", depth);
+        }
+        "TypeCode" if payment_means => {
+            if !listed(&lists::CII_PAYMENT_MEANS, text) {
+                checker.record("BR-CL-16", depth);
+            }
         }
         "URIID" | "TypeCode" if depth == 4 => {
             if let Some(reference) = &mut pending.reference {
