@@ -144,10 +144,16 @@ impl CiiMapper {
         if let Some(p) = e.get("ram:SellerTradeParty") {
             self.facts.seller_party = true;
             self.facts.seller_party_ids = party::ids_as_written(p);
+            if party::address_unschemed(p) {
+                self.facts.unschemed_addresses.push(Where::Seller);
+            }
             inv.seller = party::seller(p);
         }
         if let Some(p) = e.get("ram:BuyerTradeParty") {
             self.facts.buyer_party = true;
+            if party::address_unschemed(p) {
+                self.facts.unschemed_addresses.push(Where::Buyer);
+            }
             inv.buyer = party::buyer(p);
         }
         inv.tax_representative = e
@@ -244,6 +250,7 @@ impl CiiMapper {
                     ac.get("ram:CategoryTradeTax/ram:RateApplicablePercent"),
                     "BT-96/BT-103",
                 ),
+                tax_scheme: ac.text("ram:CategoryTradeTax/ram:TypeCode"),
                 reason: ac.text("ram:Reason"),
                 reason_code: ac.text("ram:ReasonCode"),
             };

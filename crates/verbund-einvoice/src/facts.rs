@@ -24,6 +24,10 @@ pub struct SyntaxFacts {
     pub(crate) seller_party: bool,
     /// The buyer party element exists: the context of PEPPOL-R010.
     pub(crate) buyer_party: bool,
+    /// CII: the parties ([`Where::Seller`], [`Where::Buyer`]) whose first
+    /// `ram:URIUniversalCommunication` has no scheme (BR-62, BR-63; the model keeps no
+    /// electronic address without `ram:URIID`).
+    pub(crate) unschemed_addresses: Vec<Where>,
     /// UBL: `cac:TaxTotal` elements with a `cac:TaxSubtotal` (PEPPOL-R053).
     pub(crate) tax_totals_with_subtotals: usize,
     /// UBL: `cac:TaxTotal` elements without one (PEPPOL-R054).

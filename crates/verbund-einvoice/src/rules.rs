@@ -166,8 +166,8 @@ pub enum Where {
     DeliveryAddress,
     /// BG-14 invoicing period.
     InvoicingPeriod,
-    /// BG-16 payment instructions.
-    PaymentMeans,
+    /// BG-16 payment instructions: the payment means of this index.
+    PaymentMeans(usize),
     /// BG-22 document totals.
     Totals,
     /// BG-20 document level allowance (0-based among allowances).
@@ -279,7 +279,7 @@ fn ubl_location(syntax: Syntax, at: Where) -> String {
         }
         Where::DeliveryAddress => "cac:Delivery/cac:DeliveryLocation/cac:Address".to_owned(),
         Where::InvoicingPeriod => "cac:InvoicePeriod".to_owned(),
-        Where::PaymentMeans => "cac:PaymentMeans[1]".to_owned(),
+        Where::PaymentMeans(n) => format!("cac:PaymentMeans[{}]", n + 1),
         Where::Totals => "cac:LegalMonetaryTotal".to_owned(),
         Where::Allowance(i) => format!(
             "cac:AllowanceCharge[cbc:ChargeIndicator=false()][{}]",
@@ -329,7 +329,10 @@ fn cii_location(at: Where) -> String {
             "{TX}/ram:ApplicableHeaderTradeDelivery/ram:ShipToTradeParty/ram:PostalTradeAddress"
         ),
         Where::InvoicingPeriod => format!("{TX}/{SET}/ram:BillingSpecifiedPeriod"),
-        Where::PaymentMeans => format!("{TX}/{SET}/ram:SpecifiedTradeSettlementPaymentMeans[1]"),
+        Where::PaymentMeans(n) => format!(
+            "{TX}/{SET}/ram:SpecifiedTradeSettlementPaymentMeans[{}]",
+            n + 1
+        ),
         Where::Totals => format!("{TX}/{SET}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"),
         Where::Allowance(i) => format!(
             "{TX}/{SET}/ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator=false()][{}]",
@@ -362,6 +365,13 @@ fn cii_location(at: Where) -> String {
 }
 
 /// XPath `normalize-space`.
+/// A document-level assert (context: the root) fails where `ok` does not hold.
+fn root_if(out: &mut Vec<Where>, ok: bool) {
+    if !ok {
+        out.push(Where::Root);
+    }
+}
+
 pub(crate) fn normalize_space(text: &str) -> String {
     text.split([' ', '\t', '\r', '\n'])
         .filter(|part| !part.is_empty())

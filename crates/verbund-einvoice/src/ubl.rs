@@ -390,6 +390,7 @@ fn allowance_charge(v: &mut Values, e: Element<'_, '_>) -> (bool, AllowanceCharg
         percentage: v.decimal(e.get("cbc:MultiplierFactorNumeric"), "BT-94/BT-101"),
         vat_category_code: e.text("cac:TaxCategory/cbc:ID"),
         vat_rate: v.decimal(e.get("cac:TaxCategory/cbc:Percent"), "BT-96/BT-103"),
+        tax_scheme: e.text("cac:TaxCategory/cac:TaxScheme/cbc:ID"),
         reason: e.text("cbc:AllowanceChargeReason"),
         reason_code: e.text("cbc:AllowanceChargeReasonCode"),
     };

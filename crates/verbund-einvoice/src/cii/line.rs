@@ -63,6 +63,7 @@ pub(super) fn line(
             });
         line_facts.reference_not_object = !references.is_empty() && line.object_id.is_none();
         line.item.vat_category_code = s.text("ram:ApplicableTradeTax/ram:CategoryCode");
+        line.item.tax_scheme = s.text("ram:ApplicableTradeTax/ram:TypeCode");
         line.item.vat_rate = v.decimal(
             s.get("ram:ApplicableTradeTax/ram:RateApplicablePercent"),
             "BT-152",
@@ -172,5 +173,6 @@ fn item(p: Element<'_, '_>) -> Item {
             .collect(),
         vat_category_code: None,
         vat_rate: None,
+        tax_scheme: None,
     }
 }

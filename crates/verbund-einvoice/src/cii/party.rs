@@ -22,6 +22,19 @@ pub(super) fn ids_as_written(party: Element<'_, '_>) -> Vec<String> {
         .collect()
 }
 
+/// BR-62, BR-63: the party has a `ram:URIUniversalCommunication` and the first has no
+/// `ram:URIID/@schemeID` but blanks, `normalize-space(…[1]/ram:URIID/@schemeID) != ''`.
+pub(super) fn address_unschemed(party: Element<'_, '_>) -> bool {
+    party
+        .all("ram:URIUniversalCommunication")
+        .first()
+        .is_some_and(|u| {
+            u.get("ram:URIID")
+                .and_then(|id| id.attr("schemeID"))
+                .is_none_or(|scheme| crate::lexical::trim_xml(scheme).is_empty())
+        })
+}
+
 pub(super) fn seller(p: Element<'_, '_>) -> Seller {
     let mut identifiers: Vec<_> = p
         .all("ram:ID")

@@ -76,6 +76,9 @@ pub struct Item {
     pub vat_category_code: Option<String>,
     /// BT-152 Invoiced item VAT rate (BG-30).
     pub vat_rate: Option<Decimal>,
+    /// The tax the category is of, as written (UBL `cac:TaxScheme/cbc:ID`, CII
+    /// `ram:TypeCode`): most rules select categories of VAT only (see `rules::core::of_vat`).
+    pub tax_scheme: Option<String>,
 }
 
 /// BG-25 INVOICE LINE.

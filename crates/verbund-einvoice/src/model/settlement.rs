@@ -98,6 +98,9 @@ pub struct AllowanceCharge {
     pub vat_category_code: Option<String>,
     /// BT-96 / BT-103 VAT rate.
     pub vat_rate: Option<Decimal>,
+    /// The tax the category is of, as written (UBL `cac:TaxScheme/cbc:ID`, CII
+    /// `ram:TypeCode`): most rules select categories of VAT only (see `rules::core::of_vat`).
+    pub tax_scheme: Option<String>,
     /// BT-97 / BT-104 reason.
     pub reason: Option<String>,
     /// BT-98 / BT-105 reason code (UNTDID 5189 allowances, 7161 charges).

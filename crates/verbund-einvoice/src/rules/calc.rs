@@ -149,7 +149,9 @@ pub fn br_co_17(i: &Input<'_>, o: &mut Vec<Where>) {
             continue;
         };
         // A breakdown of another tax has no VAT rate to the rule.
-        let rate = v.rate.filter(|_| super::core::of_vat(i, v, true));
+        let rate = v
+            .rate
+            .filter(|_| super::core::of_vat(i, v.tax_scheme.as_ref(), true));
         let ok = match rate {
             None => round0(tax).is_zero(),
             Some(rate) if round0(rate).is_zero() => round0(tax).is_zero(),

@@ -292,7 +292,7 @@ pub fn br_cl_26(i: &Input<'_>, o: &mut Vec<Where>) {
 }
 
 /// BR-CL-03, -07, -08, -11 and -16 test attributes and elements the model does not keep; the
-/// structure checker tests them as the document streams past (`structure/codes.rs`).
+/// structure checker tests them as the document streams past (`structure/recorded.rs`).
 pub fn br_cl_03(i: &Input<'_>, o: &mut Vec<Where>) {
     o.extend(i.facts.recorded_for("BR-CL-03"));
 }

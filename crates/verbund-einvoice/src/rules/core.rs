@@ -5,16 +5,10 @@
 
 use rust_decimal::Decimal;
 
-use super::{Input, Where, filled};
+use super::{Input, Where, filled, root_if};
 use crate::lexical;
 use crate::model::{Period, PostalAddress, VatBreakdown};
 use crate::scenario::Syntax;
-
-fn root_if(out: &mut Vec<Where>, ok: bool) {
-    if !ok {
-        out.push(Where::Root);
-    }
-}
 
 pub fn br_01(i: &Input<'_>, o: &mut Vec<Where>) {
     root_if(
@@ -174,7 +168,9 @@ pub fn br_28(i: &Input<'_>, o: &mut Vec<Where>) {
     });
 }
 pub fn br_co_04(i: &Input<'_>, o: &mut Vec<Where>) {
-    each_line(i, o, |l| l.item.vat_category_code.is_some());
+    each_line(i, o, |l| {
+        of_vat(i, l.item.tax_scheme.as_ref(), false) && l.item.vat_category_code.is_some()
+    });
 }
 
 fn period_ordered(p: &Period) -> bool {
@@ -183,7 +179,18 @@ fn period_ordered(p: &Period) -> bool {
         _ => true,
     }
 }
+/// CII tests the dates of a period as written, whatever their format, so the structure checker
+/// tests BR-29, BR-30, BR-CO-19 and BR-CO-20 there (`structure/recorded.rs`); true if it did.
+fn cii_period_rule(i: &Input<'_>, o: &mut Vec<Where>, rule: &str) -> bool {
+    if i.syntax == Syntax::Cii {
+        o.extend(i.facts.recorded_for(rule));
+    }
+    i.syntax == Syntax::Cii
+}
 pub fn br_29(i: &Input<'_>, o: &mut Vec<Where>) {
+    if cii_period_rule(i, o, "BR-29") {
+        return;
+    }
     if i.invoice
         .invoicing_period
         .as_ref()
@@ -193,6 +200,9 @@ pub fn br_29(i: &Input<'_>, o: &mut Vec<Where>) {
     }
 }
 pub fn br_30(i: &Input<'_>, o: &mut Vec<Where>) {
+    if cii_period_rule(i, o, "BR-30") {
+        return;
+    }
     for (n, line) in i.lines() {
         if line.period.as_ref().is_some_and(|p| !period_ordered(p)) {
             o.push(Where::LinePeriod(n));
@@ -200,6 +210,9 @@ pub fn br_30(i: &Input<'_>, o: &mut Vec<Where>) {
     }
 }
 pub fn br_co_20(i: &Input<'_>, o: &mut Vec<Where>) {
+    if cii_period_rule(i, o, "BR-CO-20") {
+        return;
+    }
     for (n, line) in i.lines() {
         if line
             .period
@@ -237,7 +250,9 @@ pub fn br_31(i: &Input<'_>, o: &mut Vec<Where>) {
     each_document_ac(i, o, false, |a| a.amount.is_some());
 }
 pub fn br_32(i: &Input<'_>, o: &mut Vec<Where>) {
-    each_document_ac(i, o, false, |a| a.vat_category_code.is_some());
+    each_document_ac(i, o, false, |a| {
+        of_vat(i, a.tax_scheme.as_ref(), false) && a.vat_category_code.is_some()
+    });
 }
 pub fn br_33(i: &Input<'_>, o: &mut Vec<Where>) {
     each_document_ac(i, o, false, |a| {
@@ -248,7 +263,9 @@ pub fn br_36(i: &Input<'_>, o: &mut Vec<Where>) {
     each_document_ac(i, o, true, |a| a.amount.is_some());
 }
 pub fn br_37(i: &Input<'_>, o: &mut Vec<Where>) {
-    each_document_ac(i, o, true, |a| a.vat_category_code.is_some());
+    each_document_ac(i, o, true, |a| {
+        of_vat(i, a.tax_scheme.as_ref(), false) && a.vat_category_code.is_some()
+    });
 }
 pub fn br_38(i: &Input<'_>, o: &mut Vec<Where>) {
     each_document_ac(i, o, true, |a| {
@@ -310,11 +327,11 @@ pub fn br_45(i: &Input<'_>, o: &mut Vec<Where>) {
 pub fn br_46(i: &Input<'_>, o: &mut Vec<Where>) {
     each_vat(i, o, |v| v.tax_amount.is_some());
 }
-/// The breakdown is of VAT as a rule selects it, `upper-case(…) = 'VAT'`: after
-/// `normalize-space` in every UBL rule and in CII BR-CO-17, on the text as written in CII
-/// BR-47 and BR-48.
-pub(super) fn of_vat(i: &Input<'_>, v: &VatBreakdown, normalized: bool) -> bool {
-    v.tax_scheme.as_deref().is_some_and(|scheme| {
+/// A category (of a VAT breakdown, a line, an allowance or a charge) is of VAT as a rule
+/// selects it, `upper-case(…) = 'VAT'` on its tax scheme: after `normalize-space` in every
+/// UBL rule and in CII BR-CO-17, on the text as written in the other CII rules.
+pub(super) fn of_vat(i: &Input<'_>, tax_scheme: Option<&String>, normalized: bool) -> bool {
+    tax_scheme.is_some_and(|scheme| {
         let scheme = if normalized || i.syntax != Syntax::Cii {
             lexical::trim_xml(scheme)
         } else {
@@ -325,11 +342,13 @@ pub(super) fn of_vat(i: &Input<'_>, v: &VatBreakdown, normalized: bool) -> bool 
 }
 
 pub fn br_47(i: &Input<'_>, o: &mut Vec<Where>) {
-    each_vat(i, o, |v| of_vat(i, v, false) && v.category_code.is_some());
+    each_vat(i, o, |v| {
+        of_vat(i, v.tax_scheme.as_ref(), false) && v.category_code.is_some()
+    });
 }
 pub fn br_48(i: &Input<'_>, o: &mut Vec<Where>) {
     each_vat(i, o, |v| {
-        of_vat(i, v, false)
+        of_vat(i, v.tax_scheme.as_ref(), false)
             && (v.rate.is_some() || v.category_code.as_deref().map(str::trim) == Some("O"))
     });
 }
@@ -337,13 +356,13 @@ pub fn br_co_18(i: &Input<'_>, o: &mut Vec<Where>) {
     root_if(o, !i.invoice.vat_breakdown.is_empty());
 }
 
+/// Every payment means, not only the first that BG-16 takes its codes from.
 pub fn br_49(i: &Input<'_>, o: &mut Vec<Where>) {
-    if i.invoice
-        .payment_instructions
-        .as_ref()
-        .is_some_and(|p| p.means_code.is_none())
-    {
-        o.push(Where::PaymentMeans);
+    let means = i.invoice.payment_instructions.iter().flat_map(|p| &p.means);
+    for (n, m) in means.enumerate() {
+        if m.code.is_none() {
+            o.push(Where::PaymentMeans(n));
+        }
     }
 }
 pub fn br_52(i: &Input<'_>, o: &mut Vec<Where>) {
@@ -354,7 +373,10 @@ pub fn br_52(i: &Input<'_>, o: &mut Vec<Where>) {
     }
 }
 pub fn br_62(i: &Input<'_>, o: &mut Vec<Where>) {
-    if i.invoice
+    if i.syntax == Syntax::Cii {
+        root_if(o, !i.facts.unschemed_addresses.contains(&Where::Seller));
+    } else if i
+        .invoice
         .seller
         .electronic_address
         .as_ref()
@@ -364,7 +386,10 @@ pub fn br_62(i: &Input<'_>, o: &mut Vec<Where>) {
     }
 }
 pub fn br_63(i: &Input<'_>, o: &mut Vec<Where>) {
-    if i.invoice
+    if i.syntax == Syntax::Cii {
+        root_if(o, !i.facts.unschemed_addresses.contains(&Where::Buyer));
+    } else if i
+        .invoice
         .buyer
         .electronic_address
         .as_ref()
@@ -400,6 +425,9 @@ pub fn br_co_03(i: &Input<'_>, o: &mut Vec<Where>) {
     );
 }
 pub fn br_co_19(i: &Input<'_>, o: &mut Vec<Where>) {
+    if cii_period_rule(i, o, "BR-CO-19") {
+        return;
+    }
     let p = i.invoice.invoicing_period.as_ref();
     // UBL allows a period with only BT-8 (DescriptionCode); the model keeps BT-8 at the root.
     if p.is_some_and(|p| p.start.is_none() && p.end.is_none())
@@ -451,7 +479,7 @@ fn each_means(
     if let Some(pi) = &i.invoice.payment_instructions {
         for m in &pi.means {
             if !test(m) {
-                o.push(Where::PaymentMeans);
+                o.push(Where::PaymentMeans(0));
             }
         }
     }
@@ -511,7 +539,7 @@ pub fn br_51(i: &Input<'_>, o: &mut Vec<Where>) {
             .count()
     };
     if length > 10 {
-        o.push(Where::PaymentMeans);
+        o.push(Where::PaymentMeans(0));
     }
 }
 

@@ -1,15 +1,9 @@
 //! BR-DE-*: the XRechnung CIUS rules (German national requirements), run only in the
 //! XRechnung scenarios. The regular expressions of `common.sch` are written out as code.
 
-use super::{Input, Where, filled, normalize_space};
+use super::{Input, Where, filled, normalize_space, root_if};
 use crate::model::PostalAddress;
 use crate::scenario::Syntax;
-
-fn root_if(o: &mut Vec<Where>, ok: bool) {
-    if !ok {
-        o.push(Where::Root);
-    }
-}
 
 pub fn br_de_1(i: &Input<'_>, o: &mut Vec<Where>) {
     root_if(o, i.invoice.payment_instructions.is_some());
@@ -163,9 +157,16 @@ pub fn br_de_16(i: &Input<'_>, o: &mut Vec<Where>) {
     const CODES: [&str; 8] = ["S", "Z", "E", "AE", "K", "G", "L", "M"];
     let listed = |c: Option<&String>| c.is_some_and(|c| CODES.contains(&c.as_str()));
     let inv = i.invoice;
-    let on_lines = i
+    let mut on_lines = i
         .lines()
         .any(|(_, l)| listed(l.item.vat_category_code.as_ref()));
+    // CII: `…/ram:ApplicableTradeTax/ram:TypeCode = 'VAT' and …/ram:CategoryCode = (…)` over
+    // all lines, each half on its own, the type code as written.
+    if i.syntax == Syntax::Cii {
+        on_lines &= i
+            .lines()
+            .any(|(_, l)| l.item.tax_scheme.as_deref() == Some("VAT"));
+    }
     // CII compares the string value of the whole `ram:CategoryTradeTax` with 'VAT', which a
     // category with children never equals, so only UBL counts allowances and charges.
     let on_ac = i.syntax != Syntax::Cii

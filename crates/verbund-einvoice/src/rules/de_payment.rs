@@ -2,15 +2,9 @@
 //! (IBAN shape and check digits), BR-DE-23 … -25 (what each payment means must and must not
 //! carry) and BR-DE-30/-31 (a direct debit needs BT-90 and BT-91), with the regular expressions of the XRechnung schematron written out as code.
 
-use super::{Input, Where};
+use super::{Input, Where, root_if};
 use crate::model::PaymentMeans;
 use crate::scenario::Syntax;
-
-fn root_if(o: &mut Vec<Where>, ok: bool) {
-    if !ok {
-        o.push(Where::Root);
-    }
-}
 
 const XML_SPACE: [char; 4] = [' ', '\t', '\r', '\n'];
 
@@ -147,7 +141,7 @@ pub fn br_de_19(i: &Input<'_>, o: &mut Vec<Where>) {
             .collect()
     };
     if !accounts.into_iter().all(iban_ok) {
-        o.push(Where::PaymentMeans);
+        o.push(Where::PaymentMeans(0));
     }
 }
 
@@ -162,7 +156,7 @@ pub fn br_de_20(i: &Input<'_>, o: &mut Vec<Where>) {
         .and_then(|p| p.direct_debit.as_ref())
         .and_then(|d| d.debited_account_id.as_deref());
     if !iban_ok(account) {
-        o.push(Where::PaymentMeans);
+        o.push(Where::PaymentMeans(0));
     }
 }
 
@@ -189,7 +183,7 @@ fn each_means(
     };
     for m in &pi.means {
         if codes.contains(&normalized(m.code.as_ref()).as_str()) && !test(m) {
-            o.push(Where::PaymentMeans);
+            o.push(Where::PaymentMeans(0));
         }
     }
 }

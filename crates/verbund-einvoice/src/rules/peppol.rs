@@ -11,16 +11,10 @@
 
 use rust_decimal::Decimal;
 
-use super::{Input, Where, normalize_space};
+use super::{Input, Where, normalize_space, root_if};
 use crate::facts::{LineFacts, PriceKind, literal_boolean};
 use crate::model::InvoiceLine;
 use crate::scenario::Syntax;
-
-fn root_if(o: &mut Vec<Where>, ok: bool) {
-    if !ok {
-        o.push(Where::Root);
-    }
-}
 
 fn cii(i: &Input<'_>) -> bool {
     i.syntax == Syntax::Cii
@@ -347,7 +341,7 @@ pub fn r061(i: &Input<'_>, o: &mut Vec<Where>) {
             i.facts.mandate_ids.get(n).copied().unwrap_or(false)
         };
         if !named {
-            o.push(Where::PaymentMeans);
+            o.push(Where::PaymentMeans(0));
         }
     }
 }

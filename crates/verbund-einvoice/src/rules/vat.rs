@@ -2,12 +2,16 @@
 //! of a line, document allowance and charge must be, what the category's taxable and tax
 //! amounts must be, and whether an exemption reason is required or forbidden.
 //!
-//! UBL matches the category code after `normalize-space`, CII compares it exactly; both
-//! assume the tax scheme is VAT (the model keeps only VAT categories).
+//! UBL matches the category code after `normalize-space`, CII compares it exactly. The
+//! contexts of -05 … -07 and -09, -10 select categories of VAT only ([`of_vat`]), as do those
+//! of -08, except CII's for S and Z; the sums of -08 add up lines, allowances and charges of
+//! any tax.
 
 use rust_decimal::Decimal;
 
+use super::core::of_vat;
 use super::{Input, Where};
+use crate::model::VatBreakdown;
 use crate::scenario::Syntax;
 
 /// What a category requires of a rate (BT-96, BT-103, BT-119, BT-152).
@@ -113,10 +117,19 @@ fn rate_ok(i: &Input<'_>, category: &Category, rate: Option<Decimal>) -> bool {
     }
 }
 
+/// The context of a breakdown rule: a VAT breakdown of the category, of VAT (CII's contexts
+/// of BR-S-08 … -10 and BR-Z-08 … -10 take any tax).
+fn breakdown_in(i: &Input<'_>, v: &VatBreakdown, category: &Category) -> bool {
+    is(i, v.category_code.as_ref(), category)
+        && ((i.syntax == Syntax::Cii && matches!(category.code, "S" | "Z"))
+            || of_vat(i, v.tax_scheme.as_ref(), false))
+}
+
 /// -05: the rate of every line of the category.
 fn line_rate(i: &Input<'_>, o: &mut Vec<Where>, category: &Category) {
     for (n, line) in i.lines() {
         if is(i, line.item.vat_category_code.as_ref(), category)
+            && of_vat(i, line.item.tax_scheme.as_ref(), false)
             && !rate_ok(i, category, line.item.vat_rate)
         {
             o.push(Where::Line(n));
@@ -132,7 +145,10 @@ fn document_rate(i: &Input<'_>, o: &mut Vec<Where>, category: &Category, charge:
         &i.invoice.allowances
     };
     for (n, ac) in list.iter().enumerate() {
-        if is(i, ac.vat_category_code.as_ref(), category) && !rate_ok(i, category, ac.vat_rate) {
+        if is(i, ac.vat_category_code.as_ref(), category)
+            && of_vat(i, ac.tax_scheme.as_ref(), false)
+            && !rate_ok(i, category, ac.vat_rate)
+        {
             o.push(if charge {
                 Where::Charge(n)
             } else {
@@ -154,7 +170,7 @@ fn breakdown_tax(i: &Input<'_>, o: &mut Vec<Where>, category: &Category) {
         return;
     }
     for (n, v) in i.invoice.vat_breakdown.iter().enumerate() {
-        if !is(i, v.category_code.as_ref(), category) {
+        if !breakdown_in(i, v, category) {
             continue;
         }
         let ok = if category.taxed {
@@ -211,7 +227,7 @@ fn category_sums(
 fn breakdown_base(i: &Input<'_>, o: &mut Vec<Where>, category: &Category) {
     let rated = category.taxed;
     for (n, v) in i.invoice.vat_breakdown.iter().enumerate() {
-        if !is(i, v.category_code.as_ref(), category) {
+        if !breakdown_in(i, v, category) {
             continue;
         }
         // `every $rate in xs:decimal(Percent)` holds for an absent rate.
@@ -253,7 +269,7 @@ fn breakdown_base(i: &Input<'_>, o: &mut Vec<Where>, category: &Category) {
 /// -10: an exemption reason is required (exempt categories) or forbidden (taxed ones).
 fn breakdown_exemption(i: &Input<'_>, o: &mut Vec<Where>, category: &Category) {
     for (n, v) in i.invoice.vat_breakdown.iter().enumerate() {
-        if !is(i, v.category_code.as_ref(), category) {
+        if !breakdown_in(i, v, category) {
             continue;
         }
         let has_reason = v.exemption_reason.is_some() || v.exemption_reason_code.is_some();

@@ -4,9 +4,13 @@
 //! and BR-O-11 … -14 ("not subject to VAT" excludes every other category).
 //!
 //! The syntaxes test -01 differently (UBL counts the breakdowns of the category, CII counts
-//! lines and breakdowns together), so [`presence`] follows each exactly.
+//! lines and breakdowns together), so [`presence`] follows each exactly. Most selections take
+//! categories of VAT only ([`of_vat`]); where an assert selects every category, the code says
+//! so.
 
+use super::core::of_vat;
 use super::{Input, Where};
+use crate::model::{AllowanceCharge, InvoiceLine, VatBreakdown};
 use crate::scenario::Syntax;
 
 fn is(i: &Input<'_>, code: Option<&String>, category: &str) -> bool {
@@ -19,32 +23,62 @@ fn is(i: &Input<'_>, code: Option<&String>, category: &str) -> bool {
     })
 }
 
+/// A line whose category is `category`, of VAT if `vat`.
+fn line_is(i: &Input<'_>, line: &InvoiceLine, category: &str, vat: bool) -> bool {
+    is(i, line.item.vat_category_code.as_ref(), category)
+        && (!vat || of_vat(i, line.item.tax_scheme.as_ref(), false))
+}
+
+/// A document allowance or charge whose category is `category`, of VAT if `vat`.
+fn ac_is(i: &Input<'_>, ac: &AllowanceCharge, category: &str, vat: bool) -> bool {
+    is(i, ac.vat_category_code.as_ref(), category)
+        && (!vat || of_vat(i, ac.tax_scheme.as_ref(), false))
+}
+
+/// A VAT breakdown whose category is `category`, of VAT if `vat`.
+fn breakdown_is(i: &Input<'_>, v: &VatBreakdown, category: &str, vat: bool) -> bool {
+    is(i, v.category_code.as_ref(), category) && (!vat || of_vat(i, v.tax_scheme.as_ref(), false))
+}
+
 /// How often `category` is used on lines (sub-lines included), document allowances and
-/// charges together, and in the VAT breakdown.
-fn counts(i: &Input<'_>, category: &str) -> (usize, usize, usize) {
+/// charges together, and in the VAT breakdown; of VAT only if `vat`.
+fn counts(i: &Input<'_>, category: &str, vat: bool) -> (usize, usize, usize) {
     let inv = i.invoice;
     let lines = inv
         .lines
         .iter()
-        .filter(|l| is(i, l.item.vat_category_code.as_ref(), category))
+        .filter(|l| line_is(i, l, category, vat))
         .count();
     let ac = inv
         .allowances
         .iter()
         .chain(&inv.charges)
-        .filter(|a| is(i, a.vat_category_code.as_ref(), category))
+        .filter(|a| ac_is(i, a, category, vat))
         .count();
     let breakdown = inv
         .vat_breakdown
         .iter()
-        .filter(|v| is(i, v.category_code.as_ref(), category))
+        .filter(|v| breakdown_is(i, v, category, vat))
         .count();
     (lines, ac, breakdown)
 }
 
-/// -01 for `category`.
+/// -01 for `category`. CII selects every category; UBL those of VAT, except for S (every
+/// category) and the breakdowns of L and M in the assert's first branch (`cbc:ID = 'L'`, as
+/// written; of any tax for L).
 fn presence(i: &Input<'_>, o: &mut Vec<Where>, category: &str) {
-    let (lines, ac, breakdown) = counts(i, category);
+    let cii = i.syntax == Syntax::Cii;
+    let (lines, ac, breakdown) = counts(i, category, !cii && category != "S");
+    let written = |vat: bool| {
+        i.invoice
+            .vat_breakdown
+            .iter()
+            .filter(|v| {
+                v.category_code.as_deref() == Some(category)
+                    && (!vat || of_vat(i, v.tax_scheme.as_ref(), false))
+            })
+            .count()
+    };
     let ok = match (i.syntax, category) {
         (Syntax::Cii, "S" | "L" | "M") => {
             (lines + breakdown >= 2 || lines == 0) && (ac + breakdown >= 2 || ac == 0)
@@ -53,7 +87,9 @@ fn presence(i: &Input<'_>, o: &mut Vec<Where>, category: &str) {
         (Syntax::Cii, _) => {
             (breakdown == 0 && lines == 0 && ac == 0) || (breakdown == 1 && lines + ac > 0)
         }
-        (_, "S" | "L" | "M") => (lines + ac > 0) == (breakdown > 0),
+        (_, "S") => (lines + ac > 0) == (breakdown > 0),
+        (_, "L" | "M") if lines + ac > 0 => written(category == "M") > 0,
+        (_, "L" | "M") => breakdown == 0,
         // UBL: `//cac:TaxCategory` includes the breakdown's own category.
         _ => lines + ac + breakdown == 0 || breakdown == 1,
     };
@@ -97,40 +133,56 @@ fn parties_ok(i: &Input<'_>, parties: RequiredIds) -> bool {
     }
 }
 
-/// -02 (lines), -03 (allowances), -04 (charges): one finding where the category is used, if
-/// the parties lack the identifiers it requires.
-fn parties(i: &Input<'_>, o: &mut Vec<Where>, category: &str, parties: RequiredIds, which: u8) {
-    if parties_ok(i, parties) {
-        return;
-    }
+/// Where `category` is used by lines (`which` 2), allowances (3) or charges (4); of VAT only
+/// if `vat`.
+fn used(i: &Input<'_>, category: &str, which: u8, vat: bool) -> Vec<Where> {
     let inv = i.invoice;
-    let used: Vec<Where> = match which {
+    match which {
         2 => inv
             .lines
             .iter()
             .enumerate()
-            .filter(|(_, l)| is(i, l.item.vat_category_code.as_ref(), category))
+            .filter(|(_, l)| line_is(i, l, category, vat))
             .map(|(n, _)| Where::Line(n))
             .collect(),
         3 => inv
             .allowances
             .iter()
             .enumerate()
-            .filter(|(_, a)| is(i, a.vat_category_code.as_ref(), category))
+            .filter(|(_, a)| ac_is(i, a, category, vat))
             .map(|(n, _)| Where::Allowance(n))
             .collect(),
         _ => inv
             .charges
             .iter()
             .enumerate()
-            .filter(|(_, a)| is(i, a.vat_category_code.as_ref(), category))
+            .filter(|(_, a)| ac_is(i, a, category, vat))
             .map(|(n, _)| Where::Charge(n))
             .collect(),
-    };
-    // UBL reports once at the root, CII once per context element.
+    }
+}
+
+/// -02 (lines), -03 (allowances), -04 (charges): one finding where the category (of VAT) is
+/// used, if the parties lack the identifiers it requires.
+fn parties(i: &Input<'_>, o: &mut Vec<Where>, category: &str, parties: RequiredIds, which: u8) {
+    let ok = parties_ok(i, parties);
+    let of_vat = used(i, category, which, true);
     if i.syntax == Syntax::Cii {
-        o.extend(used);
-    } else if !used.is_empty() {
+        // Once per context element, which selects categories of VAT.
+        if !ok {
+            o.extend(of_vat);
+        }
+        return;
+    }
+    // UBL, once at the root: `(exists(of VAT) and ids) or not(exists(…))`, where the last
+    // selection of BR-S-02, BR-IC-02 and BR-O-02 takes a line category of any tax.
+    let any_tax = which == 2 && matches!(category, "S" | "K" | "O");
+    let in_scope = if any_tax {
+        !used(i, category, which, false).is_empty()
+    } else {
+        !of_vat.is_empty()
+    };
+    if in_scope && (!ok || of_vat.is_empty()) {
         o.push(Where::Root);
     }
 }
@@ -168,11 +220,12 @@ scope_family!("L", SellerTax, br_af_01, br_af_02, br_af_03, br_af_04);
 scope_family!("M", SellerTax, br_ag_01, br_ag_02, br_ag_03, br_ag_04);
 scope_family!("O", NoVat, br_o_01, br_o_02, br_o_03, br_o_04);
 
+/// A VAT breakdown of `category` of VAT exists (the context of BR-IC-11, -12, BR-O-11 … -14).
 fn has_breakdown(i: &Input<'_>, category: &str) -> bool {
     i.invoice
         .vat_breakdown
         .iter()
-        .any(|v| is(i, v.category_code.as_ref(), category))
+        .any(|v| breakdown_is(i, v, category, true))
 }
 
 pub fn br_ic_11(i: &Input<'_>, o: &mut Vec<Where>) {
@@ -209,33 +262,41 @@ pub fn br_ic_12(i: &Input<'_>, o: &mut Vec<Where>) {
 }
 
 /// BR-O-11 … -14: with an "O" breakdown, no other category anywhere. CII tests lines and
-/// breakdowns together (-11 = -12) and allowances and charges together (-13 = -14).
+/// breakdowns together (-11 = -12) and allowances and charges together (-13 = -14), of any
+/// tax; UBL the categories of VAT.
 fn only_o(i: &Input<'_>, o: &mut Vec<Where>, breakdown: bool, lines: bool, ac: (bool, bool)) {
     if !has_breakdown(i, "O") {
         return;
     }
     let inv = i.invoice;
-    let other = |code: Option<&String>| code.is_some() && !is(i, code, "O");
+    let ubl = i.syntax != Syntax::Cii;
+    // UBL `normalize-space(cbc:ID) != 'O'` holds for a category without an ID, CII
+    // `ram:CategoryCode != 'O'` does not.
+    let other = |code: Option<&String>, scheme: Option<&String>| {
+        (code.is_some() || ubl) && !is(i, code, "O") && (!ubl || of_vat(i, scheme, false))
+    };
     let found = (breakdown
         && inv
             .vat_breakdown
             .iter()
-            .any(|v| other(v.category_code.as_ref())))
+            .any(|v| other(v.category_code.as_ref(), v.tax_scheme.as_ref())))
         || (lines
-            && inv
-                .lines
-                .iter()
-                .any(|l| other(l.item.vat_category_code.as_ref())))
+            && inv.lines.iter().any(|l| {
+                other(
+                    l.item.vat_category_code.as_ref(),
+                    l.item.tax_scheme.as_ref(),
+                )
+            }))
         || (ac.0
             && inv
                 .allowances
                 .iter()
-                .any(|a| other(a.vat_category_code.as_ref())))
+                .any(|a| other(a.vat_category_code.as_ref(), a.tax_scheme.as_ref())))
         || (ac.1
             && inv
                 .charges
                 .iter()
-                .any(|a| other(a.vat_category_code.as_ref())));
+                .any(|a| other(a.vat_category_code.as_ref(), a.tax_scheme.as_ref())));
     if found {
         o.push(Where::Root);
     }

@@ -198,5 +198,6 @@ fn item(v: &mut Values, i: Element<'_, '_>) -> Item {
             .collect(),
         vat_category_code: i.text("cac:ClassifiedTaxCategory/cbc:ID"),
         vat_rate: v.decimal(i.get("cac:ClassifiedTaxCategory/cbc:Percent"), "BT-152"),
+        tax_scheme: i.text("cac:ClassifiedTaxCategory/cac:TaxScheme/cbc:ID"),
     }
 }

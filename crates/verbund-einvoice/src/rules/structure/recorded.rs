@@ -8,6 +8,9 @@
 //! - the XRechnung Extension's scheme and MIME lists (BR-DEX-01, -04 … -08), its sub-line sums
 //!   and VAT categories (BR-DEX-02, -03) and CII sub-lines (`ram:ParentLineID`, BR-DEX-15),
 //!   recorded for every document and reported only for an Extension invoice;
+//! - CII BR-29, BR-30, BR-CO-19 and BR-CO-20 (the dates of a period as written: the
+//!   reference compares the `udt:DateTimeString[@format = '102']` texts as strings and tests
+//!   the date elements for existence, whatever their format);
 //! - BR-TMP-2 (an external document location that is no absolute URL) and CII BR-TMP-3 (the
 //!   gross and net price base quantities as written).
 
@@ -90,6 +93,45 @@ pub(super) struct Pending {
     /// CII BR-TMP-3: the open line's gross and net price base quantities (text, unit code).
     gross_quantity: Option<(String, Option<String>)>,
     net_quantity: Option<(String, Option<String>)>,
+    /// CII BR-29, BR-30, BR-CO-19, BR-CO-20: the open `ram:BillingSpecifiedPeriod`.
+    period: Option<PeriodDates>,
+}
+
+/// The dates of one CII period as the reference reads them.
+#[derive(Debug)]
+struct PeriodDates {
+    /// The rules of its kind: the invoicing period's (BR-29, BR-CO-19) or a line's (BR-30,
+    /// BR-CO-20).
+    rules: (&'static str, &'static str),
+    /// `ram:StartDateTime` and `ram:EndDateTime` exist.
+    start: bool,
+    end: bool,
+    /// The texts of their `udt:DateTimeString[@format = '102']`.
+    starts: Vec<String>,
+    ends: Vec<String>,
+    /// The open date string has the format `102`.
+    in_102: bool,
+}
+
+impl PeriodDates {
+    /// The failures at its close: `(End/DTS[@format='102']) >= (Start/DTS[@format='102']) or
+    /// not(End) or not(Start)` (a general comparison of untyped values compares strings), and
+    /// `Start or End`.
+    fn failures(&self) -> impl Iterator<Item = &'static str> {
+        let ordered = !self.start
+            || !self.end
+            || self
+                .ends
+                .iter()
+                .any(|e| self.starts.iter().any(|s| e.as_str() >= s.as_str()));
+        let (order, filled) = self.rules;
+        [
+            (!ordered).then_some(order),
+            (!self.start && !self.end).then_some(filled),
+        ]
+        .into_iter()
+        .flatten()
+    }
 }
 
 /// CII BR-TMP-2 facts of one `ram:AdditionalReferencedDocument`.
@@ -296,6 +338,9 @@ fn cii_open(
 ) -> bool {
     let frame = &checker.frames[depth];
     let (ns, name) = (frame.ns, frame.name.clone());
+    if let Some(wants_text) = cii_period_open(checker, depth, attrs) {
+        return wants_text;
+    }
     if ns != Ns::Ram {
         return false;
     }
@@ -387,6 +432,75 @@ fn cii_open(
         checker.record(rule, depth);
     }
     false
+}
+
+/// The period checks of an element just opened (`None` if it is none of theirs): a
+/// `ram:BillingSpecifiedPeriod`, its dates, their date strings (whose text is needed).
+fn cii_period_open(
+    checker: &mut Checker<'_>,
+    depth: usize,
+    attrs: &[(Cow<'_, str>, Cow<'_, str>)],
+) -> Option<bool> {
+    let frame = &checker.frames[depth];
+    let (ns, name) = (frame.ns, frame.name.clone());
+    let parent_is = |name| under(checker, depth, &[(Ns::Ram, name)]);
+    match (ns, name.as_ref()) {
+        (Ns::Udt, "DateTimeString") => {
+            let date = period_date(checker, depth).is_some();
+            let period = checker.pending.period.as_mut().filter(|_| date)?;
+            // `@format = '102'` compares the attribute as written.
+            period.in_102 = attr(attrs, "format") == Some("102");
+            Some(period.in_102)
+        }
+        (Ns::Ram, "BillingSpecifiedPeriod") => {
+            let header = parent_is("ApplicableHeaderTradeSettlement");
+            if header || parent_is("SpecifiedLineTradeSettlement") {
+                checker.pending.period = Some(PeriodDates {
+                    rules: if header {
+                        ("BR-29", "BR-CO-19")
+                    } else {
+                        ("BR-30", "BR-CO-20")
+                    },
+                    start: false,
+                    end: false,
+                    starts: Vec::new(),
+                    ends: Vec::new(),
+                    in_102: false,
+                });
+            }
+            Some(false)
+        }
+        (Ns::Ram, "StartDateTime" | "EndDateTime") if parent_is("BillingSpecifiedPeriod") => {
+            let period = checker.pending.period.as_mut()?;
+            if name == "StartDateTime" {
+                period.start = true;
+            } else {
+                period.end = true;
+            }
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// For a date string of the open period: whether it is the start's (`Some(true)`) or the
+/// end's (`Some(false)`); `ram:BillingSpecifiedPeriod/ram:StartDateTime/udt:DateTimeString`.
+fn period_date(checker: &Checker<'_>, depth: usize) -> Option<bool> {
+    if depth < 2
+        || !is(
+            &checker.frames[depth - 2],
+            Ns::Ram,
+            "BillingSpecifiedPeriod",
+        )
+    {
+        return None;
+    }
+    let parent = &checker.frames[depth - 1];
+    match () {
+        () if is(parent, Ns::Ram, "StartDateTime") => Some(true),
+        () if is(parent, Ns::Ram, "EndDateTime") => Some(false),
+        () => None,
+    }
 }
 
 /// The element at `depth` is `/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/
@@ -503,6 +617,21 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
 fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
     let frame = &checker.frames[depth];
     let (ns, name) = (frame.ns, frame.name.clone());
+    if ns == Ns::Udt {
+        if name == "DateTimeString"
+            && let Some(start) = period_date(checker, depth)
+            && let Some(period) = &mut checker.pending.period
+            && std::mem::take(&mut period.in_102)
+        {
+            let dates = if start {
+                &mut period.starts
+            } else {
+                &mut period.ends
+            };
+            dates.push(text.to_owned());
+        }
+        return;
+    }
     if ns != Ns::Ram {
         return;
     }
@@ -519,10 +648,8 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
         "SubjectCode" if !listed(&lists::CII_NOTE_SUBJECT, text) => {
             checker.record("BR-CL-08", depth);
         }
-        "TypeCode" if payment_means => {
-            if !listed(&lists::CII_PAYMENT_MEANS, text) {
-                checker.record("BR-CL-16", depth);
-            }
+        "TypeCode" if payment_means && !listed(&lists::CII_PAYMENT_MEANS, text) => {
+            checker.record("BR-CL-16", depth);
         }
         "URIID" | "TypeCode" if depth == 4 => {
             if let Some(reference) = &mut pending.reference {
@@ -531,6 +658,13 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
                 } else {
                     // `ram:TypeCode = '916'` compares the text as written.
                     reference.attachment |= text == "916";
+                }
+            }
+        }
+        "BillingSpecifiedPeriod" => {
+            if let Some(period) = pending.period.take() {
+                for rule in period.failures() {
+                    checker.record(rule, depth);
                 }
             }
         }
