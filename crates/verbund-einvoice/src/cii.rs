@@ -271,6 +271,7 @@ impl CiiMapper {
                 v.date_102(terms.get("ram:DueDateDateTime/udt:DateTimeString"), "BT-9");
         }
         if let Some(sum) = e.get("ram:SpecifiedTradeSettlementHeaderMonetarySummation") {
+            self.facts.totals = true;
             let t = &mut inv.totals;
             t.line_net_sum = v.decimal(sum.get("ram:LineTotalAmount"), "BT-106");
             t.charges_sum = v.decimal(sum.get("ram:ChargeTotalAmount"), "BT-108");

@@ -24,6 +24,9 @@ pub struct SyntaxFacts {
     pub(crate) seller_party: bool,
     /// The buyer party element exists: the context of PEPPOL-R010.
     pub(crate) buyer_party: bool,
+    /// CII: `ram:SpecifiedTradeSettlementHeaderMonetarySummation` exists, the context of the
+    /// totals rules ([`crate::rules::CII_TOTALS_RULES`]); its schema allows it to be missing.
+    pub(crate) totals: bool,
     /// CII: the parties ([`Where::Seller`], [`Where::Buyer`]) whose first
     /// `ram:URIUniversalCommunication` has no scheme (BR-62, BR-63; the model keeps no
     /// electronic address without `ram:URIID`).

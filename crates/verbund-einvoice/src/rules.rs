@@ -365,6 +365,45 @@ fn cii_location(at: Where) -> String {
 }
 
 /// XPath `normalize-space`.
+/// The model rules whose CII context is `ram:SpecifiedTradeSettlementHeaderMonetarySummation`:
+/// without that element, none of them fires, whatever the model's totals say.
+pub const CII_TOTALS_RULES: [&str; 20] = [
+    "BR-12",
+    "BR-13",
+    "BR-14",
+    "BR-15",
+    "BR-53",
+    "BR-CO-10",
+    "BR-CO-11",
+    "BR-CO-12",
+    "BR-CO-13",
+    "BR-CO-16",
+    "BR-DEC-09",
+    "BR-DEC-10",
+    "BR-DEC-11",
+    "BR-DEC-12",
+    "BR-DEC-13",
+    "BR-DEC-14",
+    "BR-DEC-15",
+    "BR-DEC-16",
+    "BR-DEC-17",
+    "BR-DEC-18",
+];
+
+/// The model rules whose CII context is `ram:SellerTradeParty` (the Peppol rule tests the
+/// party's existence itself).
+pub const CII_SELLER_RULES: [&str; 2] = ["BR-CO-26", "BR-DE-2"];
+
+/// True if the context element of rule `id` is missing from the document, so the rule cannot
+/// fire although the model (which has a default for every group) might fail it. Only CII's
+/// schema allows these elements to be missing.
+#[must_use]
+pub fn context_missing(input: &Input<'_>, id: &str) -> bool {
+    input.syntax == Syntax::Cii
+        && ((!input.facts.totals && CII_TOTALS_RULES.contains(&id))
+            || (!input.facts.seller_party && CII_SELLER_RULES.contains(&id)))
+}
+
 /// A document-level assert (context: the root) fails where `ok` does not hold.
 fn root_if(out: &mut Vec<Where>, ok: bool) {
     if !ok {

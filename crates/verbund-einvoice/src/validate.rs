@@ -18,7 +18,7 @@ use crate::document::{Classification, ParsedInvoice, classify};
 use crate::error::EinvoiceError;
 use crate::limits::Limits;
 use crate::report::{Finding, Report, Verdict};
-use crate::rules::{Input, RULES, level_in, location};
+use crate::rules::{Input, RULES, context_missing, level_in, location};
 use crate::scenario::{Level, Syntax};
 use crate::xsd::SchemaFinding;
 
@@ -147,7 +147,7 @@ fn rules_run(parsed: &ParsedInvoice) -> Report {
             let Some(form) = rule.form_for(parsed.syntax) else {
                 continue;
             };
-            if !rule.applies(scenario) {
+            if !rule.applies(scenario) || context_missing(&input, rule.id) {
                 continue;
             }
             places.clear();

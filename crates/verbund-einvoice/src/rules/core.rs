@@ -69,13 +69,20 @@ pub fn br_09(i: &Input<'_>, o: &mut Vec<Where>) {
 pub fn br_11(i: &Input<'_>, o: &mut Vec<Where>) {
     party_country(i, i.invoice.buyer.address.as_ref(), Where::BuyerAddress, o);
 }
+/// UBL: a filled country code in the address; CII: `(ram:PostalTradeAddress/ram:CountryID)`
+/// on the party, so an empty code passes and a missing address fails.
 pub fn br_20(i: &Input<'_>, o: &mut Vec<Where>) {
-    let address = i
-        .invoice
-        .tax_representative
-        .as_ref()
-        .and_then(|t| t.address.as_ref());
-    country_in(address, Where::TaxRepresentativeAddress, o);
+    let Some(representative) = i.invoice.tax_representative.as_ref() else {
+        return;
+    };
+    let address = representative.address.as_ref();
+    if i.syntax == crate::Syntax::Cii {
+        if address.is_none_or(|a| a.country_code.is_none()) {
+            o.push(Where::TaxRepresentativeAddress);
+        }
+    } else {
+        country_in(address, Where::TaxRepresentativeAddress, o);
+    }
 }
 pub fn br_57(i: &Input<'_>, o: &mut Vec<Where>) {
     let address = i.invoice.delivery.as_ref().and_then(|d| d.address.as_ref());

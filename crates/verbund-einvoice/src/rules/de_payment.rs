@@ -125,23 +125,18 @@ fn means_code(i: &Input<'_>) -> Option<String> {
     )
 }
 
+/// Each SEPA credit transfer (code 58, after `normalize-space`) with the account of its own
+/// payment means.
 pub fn br_de_19(i: &Input<'_>, o: &mut Vec<Where>) {
-    if means_code(i).as_deref() != Some("58") {
-        return;
-    }
-    let Some(pi) = i.invoice.payment_instructions.as_ref() else {
-        return;
-    };
-    let accounts: Vec<Option<&str>> = if pi.credit_transfers.is_empty() {
-        vec![None]
-    } else {
-        pi.credit_transfers
-            .iter()
-            .map(|c| c.account_id.as_deref())
-            .collect()
-    };
-    if !accounts.into_iter().all(iban_ok) {
-        o.push(Where::PaymentMeans(0));
+    let means = i.invoice.payment_instructions.iter().flat_map(|p| &p.means);
+    for (n, m) in means.enumerate() {
+        let sepa = m
+            .code
+            .as_deref()
+            .is_some_and(|c| crate::lexical::trim_xml(c) == "58");
+        if sepa && !iban_ok(m.account_id.as_deref()) {
+            o.push(Where::PaymentMeans(n));
+        }
     }
 }
 

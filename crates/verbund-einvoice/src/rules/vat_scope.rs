@@ -175,8 +175,8 @@ fn parties(i: &Input<'_>, o: &mut Vec<Where>, category: &str, parties: RequiredI
         return;
     }
     // UBL, once at the root: `(exists(of VAT) and ids) or not(exists(…))`, where the last
-    // selection of BR-S-02, BR-IC-02 and BR-O-02 takes a line category of any tax.
-    let any_tax = which == 2 && matches!(category, "S" | "K" | "O");
+    // selection of BR-S-02 takes a line category of any tax.
+    let any_tax = which == 2 && category == "S";
     let in_scope = if any_tax {
         !used(i, category, which, false).is_empty()
     } else {
