@@ -19,17 +19,7 @@ fn ids_in_contexts(sch: &str, contexts: &[&str]) -> BTreeSet<String> {
     loop {
         match reader.read_event().expect("schematron is well-formed") {
             Event::Start(e) | Event::Empty(e) => {
-                let attr = |name: &str| {
-                    e.try_get_attribute(name)
-                        .ok()
-                        .flatten()
-                        .map(|a| {
-                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                                .expect("attribute")
-                                .into_owned()
-                        })
-                        .unwrap_or_default()
-                };
+                let attr = |name: &str| shared_data::attribute(&e, name);
                 match e.local_name().into_inner() {
                     "rule" => inside = contexts.contains(&attr("context").as_str()),
                     "assert" if inside => {

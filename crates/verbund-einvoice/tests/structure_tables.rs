@@ -38,17 +38,7 @@ fn syntax_pattern(sch: &str) -> (Vec<String>, Vec<SourceAssert>) {
     loop {
         match reader.read_event().expect("schematron is well-formed") {
             Event::Start(e) | Event::Empty(e) => {
-                let attr = |name: &str| {
-                    e.try_get_attribute(name)
-                        .ok()
-                        .flatten()
-                        .map(|a| {
-                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                                .expect("attribute")
-                                .into_owned()
-                        })
-                        .unwrap_or_default()
-                };
+                let attr = |name: &str| shared_data::attribute(&e, name);
                 match e.local_name().into_inner() {
                     "pattern" => in_syntax = attr("id").to_lowercase().ends_with("syntax"),
                     "rule" if in_syntax => contexts.push(collapse(&attr("context"))),

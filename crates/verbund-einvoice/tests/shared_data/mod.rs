@@ -51,3 +51,16 @@ pub fn say_skipped(what: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "skipped: {what}");
 }
+
+/// The value of attribute `name` of a start tag, normalized as XML 1.0 says; empty if absent.
+pub fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> String {
+    e.try_get_attribute(name)
+        .ok()
+        .flatten()
+        .map(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .expect("attribute")
+                .into_owned()
+        })
+        .unwrap_or_default()
+}
