@@ -110,13 +110,8 @@ fn line(
         price_facts(v, p, &mut line_facts);
     }
     if let Some(i) = item_element {
-        line_facts.incomplete_attributes = i
-            .all("cac:AdditionalItemProperty")
-            .into_iter()
-            .filter(|a| a.get("cbc:Name").is_none() || a.get("cbc:Value").is_none())
-            .count();
+        (line.item, line_facts.incomplete_attributes) = item(v, i);
     }
-    line.item = item_element.map(|i| item(v, i)).unwrap_or_default();
     (line, line_facts)
 }
 
@@ -171,33 +166,58 @@ fn price(v: &mut Values, p: Option<Element<'_, '_>>) -> Price {
     }
 }
 
-fn item(v: &mut Values, i: Element<'_, '_>) -> Item {
-    Item {
-        name: i.text("cbc:Name"),
-        description: i.text("cbc:Description"),
-        seller_id: i.text("cac:SellersItemIdentification/cbc:ID"),
-        buyer_id: i.text("cac:BuyersItemIdentification/cbc:ID"),
-        standard_id: identifier(i.get("cac:StandardItemIdentification/cbc:ID")),
-        classifications: i
-            .all("cac:CommodityClassification/cbc:ItemClassificationCode")
-            .into_iter()
-            .map(|c| ItemClassification {
-                value: c.value().to_owned(),
-                scheme_id: c.attr("listID").map(str::to_owned),
-                scheme_version: c.attr("listVersionID").map(str::to_owned),
-            })
-            .collect(),
-        origin_country: i.text("cac:OriginCountry/cbc:IdentificationCode"),
-        attributes: i
-            .all("cac:AdditionalItemProperty")
-            .into_iter()
-            .map(|a| ItemAttribute {
-                name: a.text("cbc:Name").unwrap_or_default(),
-                value: a.text("cbc:Value").unwrap_or_default(),
-            })
-            .collect(),
-        vat_category_code: i.text("cac:ClassifiedTaxCategory/cbc:ID"),
-        vat_rate: v.decimal(i.get("cac:ClassifiedTaxCategory/cbc:Percent"), "BT-152"),
-        tax_scheme: i.text("cac:ClassifiedTaxCategory/cac:TaxScheme/cbc:ID"),
+/// BG-31 … BG-32 in one pass over the item's children, as [`line`] does; also the number of
+/// item attributes without a name or a value element (BR-54).
+fn item(v: &mut Values, i: Element<'_, '_>) -> (Item, usize) {
+    let mut item = Item::default();
+    let mut incomplete_attributes = 0;
+    // Usually one (UBL-SR-48); with several, each term comes from the first that has it, as
+    // a path lookup would find it.
+    let mut tax_categories = Vec::new();
+    for c in i.children() {
+        match (c.ns(), c.name()) {
+            (Ns::Cbc, "Name") if item.name.is_none() => item.name = Some(c.value().to_owned()),
+            (Ns::Cbc, "Description") if item.description.is_none() => {
+                item.description = Some(c.value().to_owned());
+            }
+            (Ns::Cac, "SellersItemIdentification") if item.seller_id.is_none() => {
+                item.seller_id = c.text("cbc:ID");
+            }
+            (Ns::Cac, "BuyersItemIdentification") if item.buyer_id.is_none() => {
+                item.buyer_id = c.text("cbc:ID");
+            }
+            (Ns::Cac, "StandardItemIdentification") if item.standard_id.is_none() => {
+                item.standard_id = identifier(c.get("cbc:ID"));
+            }
+            (Ns::Cac, "CommodityClassification") => {
+                for code in c.all("cbc:ItemClassificationCode") {
+                    item.classifications.push(ItemClassification {
+                        value: code.value().to_owned(),
+                        scheme_id: code.attr("listID").map(str::to_owned),
+                        scheme_version: code.attr("listVersionID").map(str::to_owned),
+                    });
+                }
+            }
+            (Ns::Cac, "OriginCountry") if item.origin_country.is_none() => {
+                item.origin_country = c.text("cbc:IdentificationCode");
+            }
+            (Ns::Cac, "AdditionalItemProperty") => {
+                let (name, value) = (c.get("cbc:Name"), c.get("cbc:Value"));
+                if name.is_none() || value.is_none() {
+                    incomplete_attributes += 1;
+                }
+                item.attributes.push(ItemAttribute {
+                    name: name.map(|n| n.value().to_owned()).unwrap_or_default(),
+                    value: value.map(|n| n.value().to_owned()).unwrap_or_default(),
+                });
+            }
+            (Ns::Cac, "ClassifiedTaxCategory") => tax_categories.push(c),
+            _ => {}
+        }
     }
+    let first = |path: &str| tax_categories.iter().find_map(|t| t.get(path));
+    item.vat_category_code = first("cbc:ID").map(|e| e.value().to_owned());
+    item.vat_rate = v.decimal(first("cbc:Percent"), "BT-152");
+    item.tax_scheme = first("cac:TaxScheme/cbc:ID").map(|e| e.value().to_owned());
+    (item, incomplete_attributes)
 }
