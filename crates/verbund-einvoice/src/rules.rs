@@ -364,7 +364,6 @@ fn cii_location(at: Where) -> String {
     }
 }
 
-/// XPath `normalize-space`.
 /// The model rules whose CII context is `ram:SpecifiedTradeSettlementHeaderMonetarySummation`:
 /// without that element, none of them fires, whatever the model's totals say.
 pub const CII_TOTALS_RULES: [&str; 20] = [
@@ -411,6 +410,7 @@ fn root_if(out: &mut Vec<Where>, ok: bool) {
     }
 }
 
+/// XPath `normalize-space`.
 pub(crate) fn normalize_space(text: &str) -> String {
     text.split([' ', '\t', '\r', '\n'])
         .filter(|part| !part.is_empty())

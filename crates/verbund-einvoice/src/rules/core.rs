@@ -478,16 +478,15 @@ pub fn br_co_24(i: &Input<'_>, o: &mut Vec<Where>) {
 /// BR-50 and BR-61 look at each payment means. UBL: BR-50 needs a filled BT-84 in every
 /// credit transfer account of a means coded exactly `30`/`58`, BR-61 an account id element
 /// for a (normalised) `30`/`58`. CII words both as "the account has an IBAN or proprietary id".
-fn each_means(
+pub(super) fn each_means(
     i: &Input<'_>,
     o: &mut Vec<Where>,
     test: impl Fn(&crate::model::PaymentMeans) -> bool,
 ) {
-    if let Some(pi) = &i.invoice.payment_instructions {
-        for m in &pi.means {
-            if !test(m) {
-                o.push(Where::PaymentMeans(0));
-            }
+    let means = i.invoice.payment_instructions.iter().flat_map(|p| &p.means);
+    for (n, m) in means.enumerate() {
+        if !test(m) {
+            o.push(Where::PaymentMeans(n));
         }
     }
 }

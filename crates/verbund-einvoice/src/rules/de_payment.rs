@@ -166,21 +166,16 @@ fn normalized(code: Option<&String>) -> String {
 }
 
 /// Runs `test` on every payment means whose normalised BT-81 is one of `codes`; a failing one
-/// is reported (positions are not kept, so at the first payment means).
+/// is reported at its payment means.
 fn each_means(
     i: &Input<'_>,
     o: &mut Vec<Where>,
     codes: &[&str],
     test: impl Fn(&PaymentMeans) -> bool,
 ) {
-    let Some(pi) = i.invoice.payment_instructions.as_ref() else {
-        return;
-    };
-    for m in &pi.means {
-        if codes.contains(&normalized(m.code.as_ref()).as_str()) && !test(m) {
-            o.push(Where::PaymentMeans(0));
-        }
-    }
+    super::core::each_means(i, o, |m| {
+        !codes.contains(&normalized(m.code.as_ref()).as_str()) || test(m)
+    });
 }
 
 /// CII tests BG-19 at document level: a mandate reference (BT-89) or creditor id (BT-90)

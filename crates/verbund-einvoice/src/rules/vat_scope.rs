@@ -166,11 +166,11 @@ fn used(i: &Input<'_>, category: &str, which: u8, vat: bool) -> Vec<Where> {
 /// used, if the parties lack the identifiers it requires.
 fn parties(i: &Input<'_>, o: &mut Vec<Where>, category: &str, parties: RequiredIds, which: u8) {
     let ok = parties_ok(i, parties);
-    let of_vat = used(i, category, which, true);
+    let uses_of_vat = used(i, category, which, true);
     if i.syntax == Syntax::Cii {
         // Once per context element, which selects categories of VAT.
         if !ok {
-            o.extend(of_vat);
+            o.extend(uses_of_vat);
         }
         return;
     }
@@ -180,9 +180,9 @@ fn parties(i: &Input<'_>, o: &mut Vec<Where>, category: &str, parties: RequiredI
     let in_scope = if any_tax {
         !used(i, category, which, false).is_empty()
     } else {
-        !of_vat.is_empty()
+        !uses_of_vat.is_empty()
     };
-    if in_scope && (!ok || of_vat.is_empty()) {
+    if in_scope && (!ok || uses_of_vat.is_empty()) {
         o.push(Where::Root);
     }
 }
