@@ -7,6 +7,7 @@
 
 pub(crate) mod fragment;
 pub(crate) mod input;
+pub(crate) mod names;
 pub(crate) mod reader;
 
 /// The namespaces the invoice syntaxes use, resolved once per element so that matching a

@@ -187,6 +187,14 @@ pub(crate) fn schema_for_root(ns: Ns) -> Option<&'static Schema> {
     }
 }
 
+/// The (namespace, local name) of every element the schema of a root in `ns` declares.
+pub(crate) fn element_names(ns: Ns) -> impl Iterator<Item = (Ns, &'static str)> {
+    schema_for_root(ns)
+        .map_or(&[][..], |schema| schema.elements)
+        .iter()
+        .map(|decl| (decl.ns, decl.name))
+}
+
 impl Schema {
     /// The global element declaration `(ns, name)`.
     pub(crate) fn global(&self, ns: Ns, name: &str) -> Option<u16> {

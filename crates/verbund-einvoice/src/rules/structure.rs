@@ -14,6 +14,7 @@ mod checker;
 mod cii;
 mod recorded;
 mod special;
+mod tag;
 mod ubl;
 
 pub(crate) use checker::Checker;

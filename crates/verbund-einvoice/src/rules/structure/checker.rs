@@ -11,12 +11,14 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use super::special::{self, Special};
+use super::tag::{self, Suffixes, Tag};
 use super::{
     Anchor, CII_CONTEXTS, CII_RULES, Path, StructureFinding, StructureRule, Test, UBL_CONTEXTS,
     UBL_RULES,
 };
 use crate::facts::{RECORDED_PER_RULE, Recorded};
 use crate::xml::Ns;
+use crate::xml::names::{NameId, Names};
 
 /// Findings kept per rule id and document; the rest are counted out. Every rule that fails
 /// keeps at least one finding, so the verdict never changes.
@@ -28,9 +30,6 @@ pub(crate) enum Family {
     Ubl,
     Cii,
 }
-
-/// An interned (namespace, local name) of the tables.
-type NameId = u16;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hit {
@@ -78,6 +77,20 @@ enum Matcher {
     Special(Special),
 }
 
+impl Matcher {
+    /// Whether a suffix or special matcher matches an element by its name alone (path
+    /// matchers also need the ancestors).
+    fn matches_name(&self, ns: Ns, name: &str) -> bool {
+        match self {
+            Matcher::Path { .. } => false,
+            Matcher::EndsWith { ns: wanted, suffix } => {
+                wanted.is_none_or(|w| w == ns) && name.ends_with(suffix)
+            }
+            Matcher::Special(special) => special::matches(*special, ns, name),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct CompiledContext {
     matchers: Vec<Matcher>,
@@ -89,29 +102,23 @@ struct CompiledContext {
 #[derive(Debug)]
 pub(super) struct Compiled {
     pub(super) rules: &'static [StructureRule],
-    names: Vec<(&'static str, Ns)>,
-    /// Open-addressing hash index into `names` (`NameId::MAX` is empty): the name lookup runs
-    /// once per element, and a binary search over ~1,000 names cost 10 % of the parse.
-    slots: Vec<NameId>,
+    /// The element names of the schema and of the tables.
+    names: Names,
+    /// Per name, its tag and suffixes for the hand-written checks.
+    shapes: Vec<(Tag, Suffixes)>,
     contexts: Vec<CompiledContext>,
     nodes: Vec<Node>,
-    /// Contexts whose matcher's innermost step is this name, ascending.
-    by_last_name: Vec<Vec<u16>>,
-    /// Contexts matched by name suffix or special code, ascending.
+    /// Per name, the contexts that may match an element of this name, ascending: those whose
+    /// matcher's innermost step is the name and those matched by suffix or special code.
+    by_name: Vec<Vec<u16>>,
+    /// Contexts matched by name suffix or special code, ascending (for names not interned).
     by_other: Vec<u16>,
 }
 
-static UBL: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(UBL_CONTEXTS, UBL_RULES));
-static CII: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(CII_CONTEXTS, CII_RULES));
-
-/// FNV-1a over the local name, mixed with the namespace.
-fn name_hash(ns: Ns, local: &str) -> usize {
-    let mut hash: u32 = 0x811c_9dc5 ^ (ns as u32);
-    for &byte in local.as_bytes() {
-        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
-    }
-    hash as usize
-}
+static UBL: LazyLock<Compiled> =
+    LazyLock::new(|| Compiled::new(UBL_CONTEXTS, UBL_RULES, Ns::UblInvoice));
+static CII: LazyLock<Compiled> =
+    LazyLock::new(|| Compiled::new(CII_CONTEXTS, CII_RULES, Ns::Rsm));
 
 fn split(step: &str) -> (Ns, &str) {
     match step.split_once(':') {
@@ -121,13 +128,17 @@ fn split(step: &str) -> (Ns, &str) {
 }
 
 impl Compiled {
-    fn new(contexts: &'static [super::Context], rules: &'static [StructureRule]) -> Self {
-        let mut names: Vec<(&'static str, Ns)> = Vec::new();
+    /// The tables of `contexts` and `rules`, with the element names of the schema of `root`.
+    fn new(
+        contexts: &'static [super::Context],
+        rules: &'static [StructureRule],
+        root: Ns,
+    ) -> Self {
+        let mut names: Vec<(Ns, &'static str)> = crate::xsd::element_names(root).collect();
         let mut note = |step: &'static str| {
             let step = step.trim_start_matches("//");
             if !step.starts_with('@') {
-                let (ns, local) = split(step);
-                names.push((local, ns));
+                names.push(split(step));
             }
         };
         for context in contexts {
@@ -144,37 +155,27 @@ impl Compiled {
                 Test::Special => {}
             }
         }
-        for step in special::NAMES {
-            note(step);
-        }
-        names.sort_unstable();
-        names.dedup();
-        let mut slots = vec![NameId::MAX; (names.len() * 4).next_power_of_two()];
-        let mask = slots.len() - 1;
-        for (id, &(local, ns)) in names.iter().enumerate() {
-            let mut at = name_hash(ns, local) & mask;
-            while slots[at] != NameId::MAX {
-                at = (at + 1) & mask;
-            }
-            slots[at] = NameId::try_from(id).expect("fewer than 65,535 names");
-        }
+        let names = Names::new(names);
+        let shapes = names
+            .iter()
+            .map(|(_, _, local)| (Tag::of(local), tag::suffixes(local)))
+            .collect();
         let mut compiled = Self {
             rules,
-            names,
-            slots,
+            shapes,
             contexts: Vec::new(),
             nodes: Vec::new(),
-            by_last_name: Vec::new(),
+            by_name: vec![Vec::new(); names.len()],
             by_other: Vec::new(),
+            names,
         };
-        compiled.by_last_name = vec![Vec::new(); compiled.names.len()];
         for (index, context) in contexts.iter().enumerate() {
             let index = u16::try_from(index).expect("fewer than 65,536 contexts");
             let matchers = compiled.matchers(context);
             for matcher in &matchers {
                 match matcher {
                     Matcher::Path { steps, .. } => {
-                        compiled.by_last_name[usize::from(steps[0])].push(index);
+                        compiled.by_name[usize::from(steps[0])].push(index);
                     }
                     Matcher::EndsWith { .. } | Matcher::Special(_) => compiled.by_other.push(index),
                 }
@@ -206,11 +207,20 @@ impl Compiled {
                 root,
             });
         }
-        for list in &mut compiled.by_last_name {
-            list.sort_unstable();
-            list.dedup();
-        }
         compiled.by_other.dedup();
+        for (id, ns, local) in compiled.names.iter() {
+            let matching = compiled.by_other.iter().copied().filter(|&context| {
+                compiled.contexts[usize::from(context)]
+                    .matchers
+                    .iter()
+                    .any(|m| !matches!(m, Matcher::Path { .. }) && m.matches_name(ns, local))
+            });
+            let list: Vec<u16> = matching.collect();
+            let by_name = &mut compiled.by_name[usize::from(id)];
+            by_name.extend(list);
+            by_name.sort_unstable();
+            by_name.dedup();
+        }
         compiled
     }
 
@@ -219,22 +229,10 @@ impl Compiled {
         u32::try_from(self.nodes.len() - 1).expect("fewer than 2^32 trie nodes")
     }
 
-    pub(super) fn name_id(&self, ns: Ns, local: &str) -> Option<NameId> {
-        let mask = self.slots.len() - 1;
-        let mut at = name_hash(ns, local) & mask;
-        loop {
-            let id = self.slots[at];
-            let &(name, name_ns) = self.names.get(usize::from(id))?;
-            if name_ns == ns && name == local {
-                return Some(id);
-            }
-            at = (at + 1) & mask;
-        }
-    }
-
     fn step_id(&self, step: &str) -> NameId {
         let (ns, local) = split(step);
-        self.name_id(ns, local)
+        self.names
+            .id(ns, local)
             .expect("every table name is interned")
     }
 
@@ -342,10 +340,13 @@ pub(super) struct Frame<'i> {
     pub(super) ns: Ns,
     pub(super) name: Cow<'i, str>,
     pub(super) id: Option<NameId>,
+    /// What the hand-written checks test of the name.
+    pub(super) tag: Tag,
+    pub(super) suffixes: Suffixes,
     /// 1-based position among the parent's children of the same name.
     position: u32,
     /// Per child name seen so far, how many.
-    children: Vec<(Ns, Cow<'i, str>, u32)>,
+    children: Vec<(Option<NameId>, Ns, Cow<'i, str>, u32)>,
     states_start: usize,
     counters_start: usize,
     context: Option<u16>,
@@ -441,26 +442,31 @@ impl<'i> Checker<'i> {
         clippy::ptr_arg,
         reason = "the name is cloned as a `Cow` to keep borrowing the input"
     )]
-    /// Opens an element; `written` is its qualified name as written (`ram:Name`).
+    /// Opens an element; `written` is its qualified name as written (`ram:Name`). Returns the
+    /// name's id, for the schema check.
     pub(crate) fn open(
         &mut self,
         ns: Ns,
         name: &Cow<'i, str>,
         written: &str,
         attrs: &[(Cow<'i, str>, Cow<'i, str>)],
-    ) {
+    ) -> Option<NameId> {
         let depth = self.depth;
+        let id = self.compiled.names.id(ns, name);
         let position = match depth.checked_sub(1) {
             Some(parent) => {
                 self.frames[parent].has_child = true;
-                sibling_position(&mut self.frames[parent].children, ns, name)
+                sibling_position(&mut self.frames[parent].children, id, ns, name)
             }
             None => 1,
         };
         if self.frames.len() == depth {
             self.frames.push(Frame::default());
         }
-        let id = self.compiled.name_id(ns, name);
+        let (tag, suffixes) = match id {
+            Some(id) => self.compiled.shapes[usize::from(id)],
+            None => (Tag::of(name), tag::suffixes(name)),
+        };
         let states_start = self.states.len();
         let counters_start = self.counters.len();
         {
@@ -468,6 +474,8 @@ impl<'i> Checker<'i> {
             frame.ns = ns;
             frame.name.clone_from(name);
             frame.id = id;
+            frame.tag = tag;
+            frame.suffixes = suffixes;
             frame.position = position;
             frame.children.clear();
             frame.states_start = states_start;
@@ -478,7 +486,7 @@ impl<'i> Checker<'i> {
             frame.has_text = false;
             // `name() = 'ram:ApplicableHeaderTradeDelivery'` compares the name as written.
             frame.may_be_empty =
-                self.family == Family::Cii && written == "ram:ApplicableHeaderTradeDelivery";
+                tag == Tag::ApplicableHeaderTradeDelivery && written == "ram:ApplicableHeaderTradeDelivery";
         }
         self.depth += 1;
         if depth > 0 {
@@ -511,6 +519,7 @@ impl<'i> Checker<'i> {
             self.context_open(context, attrs);
         }
         special::open(self, attrs);
+        id
     }
 
     /// The element just opened reached `node`.
@@ -575,21 +584,16 @@ impl<'i> Checker<'i> {
     /// The first context of the pattern that matches the element just opened.
     fn context_of(&self, ns: Ns, name: &str, id: Option<NameId>) -> Option<u16> {
         let compiled = self.compiled;
-        let by_name = id.map_or(&[][..], |id| &compiled.by_last_name[usize::from(id)][..]);
-        let mut best: Option<u16> = None;
-        for &context in by_name.iter().chain(&compiled.by_other) {
-            if best.is_some_and(|b| b <= context) {
-                continue;
-            }
-            let matches = compiled.contexts[usize::from(context)]
+        // The lists are ascending, so the first context that matches is the one.
+        let candidates = id.map_or(&compiled.by_other[..], |id| {
+            &compiled.by_name[usize::from(id)][..]
+        });
+        candidates.iter().copied().find(|&context| {
+            compiled.contexts[usize::from(context)]
                 .matchers
                 .iter()
-                .any(|m| self.matches(m, ns, name));
-            if matches {
-                best = Some(context);
-            }
-        }
-        best
+                .any(|m| self.matches(m, ns, name))
+        })
     }
 
     fn matches(&self, matcher: &Matcher, ns: Ns, name: &str) -> bool {
@@ -604,10 +608,7 @@ impl<'i> Checker<'i> {
                     .zip(self.frames[..depth].iter().rev())
                     .all(|(&step, frame)| frame.id == Some(step))
             }
-            Matcher::EndsWith { ns: wanted, suffix } => {
-                wanted.is_none_or(|w| w == ns) && name.ends_with(suffix)
-            }
-            Matcher::Special(special) => special::matches(self, *special, ns, name),
+            Matcher::EndsWith { .. } | Matcher::Special(_) => matcher.matches_name(ns, name),
         }
     }
 
@@ -761,22 +762,27 @@ impl<'i> Checker<'i> {
     reason = "the name is cloned as a `Cow` to keep borrowing the input"
 )]
 fn sibling_position<'i>(
-    children: &mut Vec<(Ns, Cow<'i, str>, u32)>,
+    children: &mut Vec<(Option<NameId>, Ns, Cow<'i, str>, u32)>,
+    id: Option<NameId>,
     ns: Ns,
     name: &Cow<'i, str>,
 ) -> u32 {
+    // Interned names compare by id; the others (not in the schema) by name.
+    let same = |(i, n, s, _): &(Option<NameId>, Ns, Cow<'i, str>, u32)| match id {
+        Some(_) => *i == id,
+        None => i.is_none() && *n == ns && s == name,
+    };
     // Siblings of one name mostly come together: look at the latest first.
     if let Some(last) = children.last_mut()
-        && last.0 == ns
-        && last.1 == *name
+        && same(last)
     {
-        last.2 += 1;
-        return last.2;
+        last.3 += 1;
+        return last.3;
     }
-    if let Some(entry) = children.iter_mut().find(|(n, s, _)| *n == ns && s == name) {
-        entry.2 += 1;
-        return entry.2;
+    if let Some(entry) = children.iter_mut().find(|entry| same(entry)) {
+        entry.3 += 1;
+        return entry.3;
     }
-    children.push((ns, name.clone(), 1));
+    children.push((id, ns, name.clone(), 1));
     1
 }

@@ -19,26 +19,27 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use super::checker::{Checker, Family};
-use super::special::{attr, is};
+use super::special::{attr, is, shape};
+use super::tag::Tag;
 use crate::lexical::{parse_decimal, trim_xml};
 use crate::rules::codes::{listed, lists};
 use crate::xml::Ns;
 
 /// UBL amounts whose `currencyID` BR-CL-03 tests (its context, at any depth).
-const UBL_AMOUNTS: [&str; 13] = [
-    "Amount",
-    "BaseAmount",
-    "PriceAmount",
-    "TaxAmount",
-    "TaxableAmount",
-    "LineExtensionAmount",
-    "TaxExclusiveAmount",
-    "TaxInclusiveAmount",
-    "AllowanceTotalAmount",
-    "ChargeTotalAmount",
-    "PrepaidAmount",
-    "PayableRoundingAmount",
-    "PayableAmount",
+const UBL_AMOUNTS: [Tag; 13] = [
+    Tag::Amount,
+    Tag::BaseAmount,
+    Tag::PriceAmount,
+    Tag::TaxAmount,
+    Tag::TaxableAmount,
+    Tag::LineExtensionAmount,
+    Tag::TaxExclusiveAmount,
+    Tag::TaxInclusiveAmount,
+    Tag::AllowanceTotalAmount,
+    Tag::ChargeTotalAmount,
+    Tag::PrepaidAmount,
+    Tag::PayableRoundingAmount,
+    Tag::PayableAmount,
 ];
 
 /// BR-DEX-01: the MIME codes of an Extension attachment, compared as written.
@@ -159,22 +160,22 @@ struct LineSum {
 fn in_document_reference(checker: &Checker<'_>, depth: usize) -> bool {
     depth.checked_sub(1).is_some_and(|p| {
         let parent = &checker.frames[p];
-        is(parent, Ns::Cac, "AdditionalDocumentReference")
-            || is(parent, Ns::Cac, "DocumentReference")
+        is(parent, Ns::Cac, Tag::AdditionalDocumentReference)
+            || is(parent, Ns::Cac, Tag::DocumentReference)
     })
 }
 
 /// The element at `depth` has these names from its parent upwards.
-fn under(checker: &Checker<'_>, depth: usize, ancestors: &[(Ns, &str)]) -> bool {
+fn under(checker: &Checker<'_>, depth: usize, ancestors: &[(Ns, Tag)]) -> bool {
     depth >= ancestors.len()
         && ancestors
             .iter()
             .enumerate()
-            .all(|(k, (ns, name))| is(&checker.frames[depth - 1 - k], *ns, name))
+            .all(|(k, &(ns, tag))| is(&checker.frames[depth - 1 - k], ns, tag))
 }
 
-fn ancestor(checker: &Checker<'_>, depth: usize, ns: Ns, name: &str) -> bool {
-    checker.frames[..depth].iter().any(|f| is(f, ns, name))
+fn ancestor(checker: &Checker<'_>, depth: usize, ns: Ns, tag: Tag) -> bool {
+    checker.frames[..depth].iter().any(|f| is(f, ns, tag))
 }
 
 /// Runs the checks on the element just opened at `depth`; returns whether its text is needed.
@@ -194,27 +195,26 @@ fn ubl_open(
     depth: usize,
     attrs: &[(Cow<'_, str>, Cow<'_, str>)],
 ) -> bool {
-    let frame = &checker.frames[depth];
-    let (ns, name) = (frame.ns, frame.name.clone());
-    let parent_is = |ns, name| under(checker, depth, &[(ns, name)]);
+    let (ns, tag, _) = shape(&checker.frames[depth]);
+    let parent_is = |ns, tag| under(checker, depth, &[(ns, tag)]);
     let scheme = attr(attrs, "schemeID");
     let mut failed: [Option<&'static str>; 2] = [None, None];
-    match (ns, name.as_ref()) {
+    match (ns, tag) {
         // A missing `currencyID` is '' to the test, which no list entry matches.
-        (Ns::Cbc, name) if UBL_AMOUNTS.contains(&name) => {
+        (Ns::Cbc, tag) if UBL_AMOUNTS.contains(&tag) => {
             let currency = attr(attrs, "currencyID").unwrap_or_default();
             if !listed(&lists::UBL_CURRENCY, currency) {
                 checker.record("BR-CL-03", depth);
             }
             // BR-DEX-02 sums the amount of a (sub-)line at its close.
-            return name == "LineExtensionAmount"
+            return tag == Tag::LineExtensionAmount
                 && checker
                     .pending
                     .line_sums
                     .last()
                     .is_some_and(|l| l.depth + 1 == depth);
         }
-        (Ns::Cbc, "CompanyID") if parent_is(Ns::Cac, "PartyLegalEntity") => {
+        (Ns::Cbc, Tag::CompanyID) if parent_is(Ns::Cac, Tag::PartyLegalEntity) => {
             if let Some(scheme) = scheme {
                 if !listed(&lists::ICD, scheme) {
                     failed[0] = Some("BR-CL-11");
@@ -224,7 +224,7 @@ fn ubl_open(
                 }
             }
         }
-        (Ns::Cbc, "ID")
+        (Ns::Cbc, Tag::ID)
             if in_document_reference(checker, depth)
                 && scheme.is_some_and(|s| !listed(&lists::REFERENCE_SCHEME, s)) =>
         {
@@ -232,39 +232,39 @@ fn ubl_open(
             let location = checker.location(depth);
             checker.pending.scheme_ids.push((depth - 1, location));
         }
-        (Ns::Cbc, "ID") if parent_is(Ns::Cac, "PartyIdentification") => {
+        (Ns::Cbc, Tag::ID) if parent_is(Ns::Cac, Tag::PartyIdentification) => {
             let sepa = |s: &str| {
                 trim_xml(s) == "SEPA"
-                    && (ancestor(checker, depth, Ns::Cac, "AccountingSupplierParty")
-                        || ancestor(checker, depth, Ns::Cac, "PayeeParty"))
+                    && (ancestor(checker, depth, Ns::Cac, Tag::AccountingSupplierParty)
+                        || ancestor(checker, depth, Ns::Cac, Tag::PayeeParty))
             };
             if scheme.is_some_and(|s| !listed_extension(&lists::ICD, s) && !sepa(s)) {
                 failed[0] = Some("BR-DEX-04");
             }
         }
-        (Ns::Cbc, "ID")
-            if parent_is(Ns::Cac, "StandardItemIdentification")
+        (Ns::Cbc, Tag::ID)
+            if parent_is(Ns::Cac, Tag::StandardItemIdentification)
                 && scheme.is_some_and(|s| !listed_extension(&lists::ICD, s)) =>
         {
             failed[0] = Some("BR-DEX-06");
         }
-        (Ns::Cbc, "ID")
-            if parent_is(Ns::Cac, "DeliveryLocation")
+        (Ns::Cbc, Tag::ID)
+            if parent_is(Ns::Cac, Tag::DeliveryLocation)
                 && scheme.is_some_and(|s| !listed_extension(&lists::ICD, s)) =>
         {
             failed[0] = Some("BR-DEX-08");
         }
-        (Ns::Cbc, "EndpointID") if scheme.is_some_and(|s| !listed_extension(&lists::EAS, s)) => {
+        (Ns::Cbc, Tag::EndpointID) if scheme.is_some_and(|s| !listed_extension(&lists::EAS, s)) => {
             failed[0] = Some("BR-DEX-07");
         }
-        (Ns::Cbc, "EmbeddedDocumentBinaryObject")
+        (Ns::Cbc, Tag::EmbeddedDocumentBinaryObject)
             if attr(attrs, "mimeCode").is_none_or(|m| !EXTENSION_MIME.contains(&m)) =>
         {
             failed[0] = Some("BR-DEX-01");
         }
-        (Ns::Cbc, "DocumentTypeCode") if in_document_reference(checker, depth) => return true,
-        (Ns::Cbc, "PaymentMeansCode") => return parent_is(Ns::Cac, "PaymentMeans"),
-        (Ns::Cbc, "Note") => return depth == 1,
+        (Ns::Cbc, Tag::DocumentTypeCode) if in_document_reference(checker, depth) => return true,
+        (Ns::Cbc, Tag::PaymentMeansCode) => return parent_is(Ns::Cac, Tag::PaymentMeans),
+        (Ns::Cbc, Tag::Note) => return depth == 1,
         _ => return ubl_track(checker, depth),
     }
     for rule in failed.into_iter().flatten() {
@@ -276,41 +276,40 @@ fn ubl_open(
 /// The bookkeeping for checks decided at a later close: BT-124's URI (BR-TMP-2), a sub-line
 /// item's tax categories (BR-DEX-03), the line sums (BR-DEX-02). True if the text is needed.
 fn ubl_track(checker: &mut Checker<'_>, depth: usize) -> bool {
-    let frame = &checker.frames[depth];
-    let (ns, name) = (frame.ns, frame.name.clone());
-    let parent_is = |ns, name| under(checker, depth, &[(ns, name)]);
-    match (ns, name.as_ref()) {
-        (Ns::Cac, "ExternalReference")
+    let (ns, tag, _) = shape(&checker.frames[depth]);
+    let parent_is = |ns, tag| under(checker, depth, &[(ns, tag)]);
+    match (ns, tag) {
+        (Ns::Cac, Tag::ExternalReference)
             if depth == 3
                 && under(
                     checker,
                     depth,
                     &[
-                        (Ns::Cac, "Attachment"),
-                        (Ns::Cac, "AdditionalDocumentReference"),
+                        (Ns::Cac, Tag::Attachment),
+                        (Ns::Cac, Tag::AdditionalDocumentReference),
                     ],
                 ) =>
         {
             checker.pending.external_reference_url = Some(false);
         }
-        (Ns::Cbc, "URI") if depth == 4 && checker.pending.external_reference_url.is_some() => {
-            return parent_is(Ns::Cac, "ExternalReference");
+        (Ns::Cbc, Tag::URI) if depth == 4 && checker.pending.external_reference_url.is_some() => {
+            return parent_is(Ns::Cac, Tag::ExternalReference);
         }
-        (Ns::Cac, "Item") if parent_is(Ns::Cac, "SubInvoiceLine") => {
+        (Ns::Cac, Tag::Item) if parent_is(Ns::Cac, Tag::SubInvoiceLine) => {
             checker.pending.sub_item_categories = Some(0);
         }
-        (Ns::Cac, "ClassifiedTaxCategory")
+        (Ns::Cac, Tag::ClassifiedTaxCategory)
             if under(
                 checker,
                 depth,
-                &[(Ns::Cac, "Item"), (Ns::Cac, "SubInvoiceLine")],
+                &[(Ns::Cac, Tag::Item), (Ns::Cac, Tag::SubInvoiceLine)],
             ) =>
         {
             if let Some(count) = &mut checker.pending.sub_item_categories {
                 *count += 1;
             }
         }
-        (Ns::Cac, "InvoiceLine" | "SubInvoiceLine")
+        (Ns::Cac, Tag::InvoiceLine | Tag::SubInvoiceLine)
             if !checker.credit_note
                 && (depth == 1
                     || checker
@@ -336,26 +335,25 @@ fn cii_open(
     depth: usize,
     attrs: &[(Cow<'_, str>, Cow<'_, str>)],
 ) -> bool {
-    let frame = &checker.frames[depth];
-    let (ns, name) = (frame.ns, frame.name.clone());
+    let (ns, tag, _) = shape(&checker.frames[depth]);
     if let Some(wants_text) = cii_period_open(checker, depth, attrs) {
         return wants_text;
     }
     if ns != Ns::Ram {
         return false;
     }
-    let parent_is = |name| under(checker, depth, &[(Ns::Ram, name)]);
+    let parent_is = |tag| under(checker, depth, &[(Ns::Ram, tag)]);
     let scheme = attr(attrs, "schemeID");
     let mut failed: [Option<&'static str>; 2] = [None, None];
-    match name.as_ref() {
-        "TaxTotalAmount"
+    match tag {
+        Tag::TaxTotalAmount
             if attr(attrs, "currencyID").is_some_and(|c| !listed(&lists::CII_CURRENCY, c)) =>
         {
             failed[0] = Some("BR-CL-03");
         }
-        "ID" => {
+        Tag::ID => {
             if let Some(scheme) = scheme
-                && !ancestor(checker, depth, Ns::Ram, "SpecifiedTaxRegistration")
+                && !ancestor(checker, depth, Ns::Ram, Tag::SpecifiedTaxRegistration)
             {
                 if !listed(&lists::ICD, scheme) {
                     failed[0] = Some("BR-CL-11");
@@ -365,19 +363,19 @@ fn cii_open(
                 }
             }
         }
-        "GlobalID" if scheme.is_some_and(|s| !listed_extension(&lists::ICD, s)) => {
-            let product = ancestor(checker, depth, Ns::Ram, "SpecifiedTradeProduct");
-            let ship_to = ancestor(checker, depth, Ns::Ram, "ShipToTradeParty");
+        Tag::GlobalID if scheme.is_some_and(|s| !listed_extension(&lists::ICD, s)) => {
+            let product = ancestor(checker, depth, Ns::Ram, Tag::SpecifiedTradeProduct);
+            let ship_to = ancestor(checker, depth, Ns::Ram, Tag::ShipToTradeParty);
             failed[0] = if !product && !ship_to {
                 Some("BR-DEX-04")
-            } else if parent_is("SpecifiedTradeProduct") {
+            } else if parent_is(Tag::SpecifiedTradeProduct) {
                 Some("BR-DEX-06")
             } else if under(
                 checker,
                 depth,
                 &[
-                    (Ns::Ram, "ShipToTradeParty"),
-                    (Ns::Ram, "ApplicableHeaderTradeDelivery"),
+                    (Ns::Ram, Tag::ShipToTradeParty),
+                    (Ns::Ram, Tag::ApplicableHeaderTradeDelivery),
                 ],
             ) {
                 Some("BR-DEX-08")
@@ -385,36 +383,36 @@ fn cii_open(
                 None
             };
         }
-        "URIID"
-            if parent_is("URIUniversalCommunication")
+        Tag::URIID
+            if parent_is(Tag::URIUniversalCommunication)
                 && scheme.is_some_and(|s| !listed_extension(&lists::EAS, s)) =>
         {
             failed[0] = Some("BR-DEX-07");
         }
-        "AttachmentBinaryObject"
+        Tag::AttachmentBinaryObject
             if attr(attrs, "mimeCode").is_none_or(|m| !EXTENSION_MIME.contains(&m)) =>
         {
             failed[0] = Some("BR-DEX-01");
         }
         // Marks the document as one with sub-lines; BR-DEX-15 reports at every line.
-        "ParentLineID" => failed[0] = Some("BR-DEX-15"),
-        "ReferenceTypeCode" | "SubjectCode" => return true,
-        "TypeCode" if parent_is("SpecifiedTradeSettlementPaymentMeans") => return true,
-        "AdditionalReferencedDocument" if header_agreement(checker, depth) => {
+        Tag::ParentLineID => failed[0] = Some("BR-DEX-15"),
+        Tag::ReferenceTypeCode | Tag::SubjectCode => return true,
+        Tag::TypeCode if parent_is(Tag::SpecifiedTradeSettlementPaymentMeans) => return true,
+        Tag::AdditionalReferencedDocument if header_agreement(checker, depth) => {
             checker.pending.reference = Some(Reference::default());
         }
-        "URIID" | "TypeCode"
+        Tag::URIID | Tag::TypeCode
             if depth == 4
                 && checker.pending.reference.is_some()
-                && parent_is("AdditionalReferencedDocument") =>
+                && parent_is(Tag::AdditionalReferencedDocument) =>
         {
             return true;
         }
-        "IncludedSupplyChainTradeLineItem" if depth == 2 => {
+        Tag::IncludedSupplyChainTradeLineItem if depth == 2 => {
             checker.pending.gross_quantity = None;
             checker.pending.net_quantity = None;
         }
-        "BasisQuantity" if depth == 5 && line_price(checker, depth).is_some() => {
+        Tag::BasisQuantity if depth == 5 && line_price(checker, depth).is_some() => {
             let unit = attr(attrs, "unitCode").map(str::to_owned);
             let slot = if line_price(checker, depth) == Some(true) {
                 &mut checker.pending.gross_quantity
@@ -441,20 +439,19 @@ fn cii_period_open(
     depth: usize,
     attrs: &[(Cow<'_, str>, Cow<'_, str>)],
 ) -> Option<bool> {
-    let frame = &checker.frames[depth];
-    let (ns, name) = (frame.ns, frame.name.clone());
-    let parent_is = |name| under(checker, depth, &[(Ns::Ram, name)]);
-    match (ns, name.as_ref()) {
-        (Ns::Udt, "DateTimeString") => {
+    let (ns, tag, _) = shape(&checker.frames[depth]);
+    let parent_is = |tag| under(checker, depth, &[(Ns::Ram, tag)]);
+    match (ns, tag) {
+        (Ns::Udt, Tag::DateTimeString) => {
             let date = period_date(checker, depth).is_some();
             let period = checker.pending.period.as_mut().filter(|_| date)?;
             // `@format = '102'` compares the attribute as written.
             period.in_102 = attr(attrs, "format") == Some("102");
             Some(period.in_102)
         }
-        (Ns::Ram, "BillingSpecifiedPeriod") => {
-            let header = parent_is("ApplicableHeaderTradeSettlement");
-            if header || parent_is("SpecifiedLineTradeSettlement") {
+        (Ns::Ram, Tag::BillingSpecifiedPeriod) => {
+            let header = parent_is(Tag::ApplicableHeaderTradeSettlement);
+            if header || parent_is(Tag::SpecifiedLineTradeSettlement) {
                 checker.pending.period = Some(PeriodDates {
                     rules: if header {
                         ("BR-29", "BR-CO-19")
@@ -470,9 +467,9 @@ fn cii_period_open(
             }
             Some(false)
         }
-        (Ns::Ram, "StartDateTime" | "EndDateTime") if parent_is("BillingSpecifiedPeriod") => {
+        (Ns::Ram, Tag::StartDateTime | Tag::EndDateTime) if parent_is(Tag::BillingSpecifiedPeriod) => {
             let period = checker.pending.period.as_mut()?;
-            if name == "StartDateTime" {
+            if tag == Tag::StartDateTime {
                 period.start = true;
             } else {
                 period.end = true;
@@ -490,15 +487,15 @@ fn period_date(checker: &Checker<'_>, depth: usize) -> Option<bool> {
         || !is(
             &checker.frames[depth - 2],
             Ns::Ram,
-            "BillingSpecifiedPeriod",
+            Tag::BillingSpecifiedPeriod,
         )
     {
         return None;
     }
     let parent = &checker.frames[depth - 1];
     match () {
-        () if is(parent, Ns::Ram, "StartDateTime") => Some(true),
-        () if is(parent, Ns::Ram, "EndDateTime") => Some(false),
+        () if is(parent, Ns::Ram, Tag::StartDateTime) => Some(true),
+        () if is(parent, Ns::Ram, Tag::EndDateTime) => Some(false),
         () => None,
     }
 }
@@ -511,8 +508,8 @@ fn header_agreement(checker: &Checker<'_>, depth: usize) -> bool {
             checker,
             depth,
             &[
-                (Ns::Ram, "ApplicableHeaderTradeAgreement"),
-                (Ns::Rsm, "SupplyChainTradeTransaction"),
+                (Ns::Ram, Tag::ApplicableHeaderTradeAgreement),
+                (Ns::Rsm, Tag::SupplyChainTradeTransaction),
             ],
         )
 }
@@ -524,15 +521,15 @@ fn line_price(checker: &Checker<'_>, depth: usize) -> Option<bool> {
         checker,
         depth - 1,
         &[
-            (Ns::Ram, "SpecifiedLineTradeAgreement"),
-            (Ns::Ram, "IncludedSupplyChainTradeLineItem"),
-            (Ns::Rsm, "SupplyChainTradeTransaction"),
+            (Ns::Ram, Tag::SpecifiedLineTradeAgreement),
+            (Ns::Ram, Tag::IncludedSupplyChainTradeLineItem),
+            (Ns::Rsm, Tag::SupplyChainTradeTransaction),
         ],
     );
     let price = &checker.frames[depth - 1];
     match () {
-        () if line && is(price, Ns::Ram, "GrossPriceProductTradePrice") => Some(true),
-        () if line && is(price, Ns::Ram, "NetPriceProductTradePrice") => Some(false),
+        () if line && is(price, Ns::Ram, Tag::GrossPriceProductTradePrice) => Some(true),
+        () if line && is(price, Ns::Ram, Tag::NetPriceProductTradePrice) => Some(false),
         () => None,
     }
 }
@@ -547,16 +544,15 @@ pub(super) fn close(checker: &mut Checker<'_>, depth: usize, text: &str) {
 }
 
 fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
-    let frame = &checker.frames[depth];
-    let (ns, name) = (frame.ns, frame.name.clone());
+    let (ns, tag, _) = shape(&checker.frames[depth]);
     let in_reference = in_document_reference(checker, depth);
     let pending = &mut checker.pending;
-    match (ns, name.as_ref()) {
+    match (ns, tag) {
         // `cbc:DocumentTypeCode = '130'` compares the text as written.
-        (Ns::Cbc, "DocumentTypeCode") if text == "130" && in_reference => {
+        (Ns::Cbc, Tag::DocumentTypeCode) if text == "130" && in_reference => {
             pending.objects.push(depth - 1);
         }
-        (Ns::Cac, "AdditionalDocumentReference" | "DocumentReference") => {
+        (Ns::Cac, Tag::AdditionalDocumentReference | Tag::DocumentReference) => {
             let object = pending.objects.contains(&depth);
             pending.objects.retain(|&d| d != depth);
             let (due, kept) = std::mem::take(&mut pending.scheme_ids)
@@ -570,25 +566,25 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
             }
         }
         // Every payment means, not only the first the model keeps.
-        (Ns::Cbc, "PaymentMeansCode") if !listed(&lists::UBL_PAYMENT_MEANS, text) => {
+        (Ns::Cbc, Tag::PaymentMeansCode) if !listed(&lists::UBL_PAYMENT_MEANS, text) => {
             checker.record("BR-CL-16", depth);
         }
-        (Ns::Cbc, "Note") if depth == 1 && ubl_note_subject_unlisted(text) => {
+        (Ns::Cbc, Tag::Note) if depth == 1 && ubl_note_subject_unlisted(text) => {
             checker.record("BR-CL-08", depth);
         }
-        (Ns::Cbc, "URI") if depth == 4 && pending.external_reference_url == Some(false) => {
+        (Ns::Cbc, Tag::URI) if depth == 4 && pending.external_reference_url == Some(false) => {
             pending.external_reference_url = Some(url_like(text));
         }
         // Each guard takes the pending state, so it is reset whatever it held.
-        (Ns::Cac, "ExternalReference")
+        (Ns::Cac, Tag::ExternalReference)
             if depth == 3 && pending.external_reference_url.take() == Some(false) =>
         {
             checker.record("BR-TMP-2", depth);
         }
-        (Ns::Cac, "Item") if pending.sub_item_categories.take().is_some_and(|n| n != 1) => {
+        (Ns::Cac, Tag::Item) if pending.sub_item_categories.take().is_some_and(|n| n != 1) => {
             checker.record("BR-DEX-03", depth);
         }
-        (Ns::Cbc, "LineExtensionAmount") => {
+        (Ns::Cbc, Tag::LineExtensionAmount) => {
             if let Some(line) = pending.line_sums.last_mut()
                 && line.depth + 1 == depth
                 && line.amount.is_none()
@@ -596,7 +592,7 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
                 line.amount = parse_decimal(text);
             }
         }
-        (Ns::Cac, "InvoiceLine" | "SubInvoiceLine")
+        (Ns::Cac, Tag::InvoiceLine | Tag::SubInvoiceLine)
             if pending.line_sums.last().is_some_and(|l| l.depth == depth) =>
         {
             let Some(line) = pending.line_sums.pop() else {
@@ -615,10 +611,9 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
 }
 
 fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
-    let frame = &checker.frames[depth];
-    let (ns, name) = (frame.ns, frame.name.clone());
+    let (ns, tag, _) = shape(&checker.frames[depth]);
     if ns == Ns::Udt {
-        if name == "DateTimeString"
+        if tag == Tag::DateTimeString
             && let Some(start) = period_date(checker, depth)
             && let Some(period) = &mut checker.pending.period
             && std::mem::take(&mut period.in_102)
@@ -638,22 +633,22 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
     let payment_means = under(
         checker,
         depth,
-        &[(Ns::Ram, "SpecifiedTradeSettlementPaymentMeans")],
+        &[(Ns::Ram, Tag::SpecifiedTradeSettlementPaymentMeans)],
     );
     let pending = &mut checker.pending;
-    match name.as_ref() {
-        "ReferenceTypeCode" if !listed(&lists::REFERENCE_SCHEME, text) => {
+    match tag {
+        Tag::ReferenceTypeCode if !listed(&lists::REFERENCE_SCHEME, text) => {
             checker.record("BR-CL-07", depth);
         }
-        "SubjectCode" if !listed(&lists::CII_NOTE_SUBJECT, text) => {
+        Tag::SubjectCode if !listed(&lists::CII_NOTE_SUBJECT, text) => {
             checker.record("BR-CL-08", depth);
         }
-        "TypeCode" if payment_means && !listed(&lists::CII_PAYMENT_MEANS, text) => {
+        Tag::TypeCode if payment_means && !listed(&lists::CII_PAYMENT_MEANS, text) => {
             checker.record("BR-CL-16", depth);
         }
-        "URIID" | "TypeCode" if depth == 4 => {
+        Tag::URIID | Tag::TypeCode if depth == 4 => {
             if let Some(reference) = &mut pending.reference {
-                if name == "URIID" {
+                if tag == Tag::URIID {
                     reference.url.get_or_insert(url_like(text));
                 } else {
                     // `ram:TypeCode = '916'` compares the text as written.
@@ -661,14 +656,14 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
                 }
             }
         }
-        "BillingSpecifiedPeriod" => {
+        Tag::BillingSpecifiedPeriod => {
             if let Some(period) = pending.period.take() {
                 for rule in period.failures() {
                     checker.record(rule, depth);
                 }
             }
         }
-        "AdditionalReferencedDocument" if depth == 3 => {
+        Tag::AdditionalReferencedDocument if depth == 3 => {
             if let Some(reference) = pending.reference.take()
                 && reference.attachment
                 && reference.url == Some(false)
@@ -676,7 +671,7 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
                 checker.record("BR-TMP-2", depth);
             }
         }
-        "BasisQuantity" if depth == 5 => {
+        Tag::BasisQuantity if depth == 5 => {
             let slot = match line_price(checker, depth) {
                 Some(true) => &mut checker.pending.gross_quantity,
                 Some(false) => &mut checker.pending.net_quantity,
@@ -688,7 +683,7 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
                 text.clone_into(written);
             }
         }
-        "IncludedSupplyChainTradeLineItem" if depth == 2 => {
+        Tag::IncludedSupplyChainTradeLineItem if depth == 2 => {
             let (gross, net) = (pending.gross_quantity.take(), pending.net_quantity.take());
             if let (Some((gross, gross_unit)), Some((net, net_unit))) = (gross, net) {
                 // Untyped values compare as strings: `1` and `1.0` differ.

@@ -6,6 +6,9 @@
 use std::borrow::Cow;
 
 use super::checker::{Checker, Family, Frame};
+use super::tag::{
+    S_AMOUNT, S_PRICE_AMOUNT, S_QUANTITY, S_REFERENCED_DOCUMENT, S_TRADE_TAX, Suffixes, Tag,
+};
 use crate::xml::Ns;
 
 /// Special asserts with a hand-written check; the other [`super::Test::Special`] entries are
@@ -45,9 +48,6 @@ pub(super) static IMPLEMENTED: &[&str] = &[
     "CII-SR-462",
 ];
 
-/// Names the special checks compare by interned id (the rest compare names directly).
-pub(super) static NAMES: &[&str] = &[];
-
 /// A context with a predicate, recognised by hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Special {
@@ -74,7 +74,7 @@ pub(super) fn matcher(xpath: &str) -> Option<Special> {
     })
 }
 
-pub(super) fn matches(_checker: &Checker<'_>, special: Special, ns: Ns, name: &str) -> bool {
+pub(super) fn matches(special: Special, ns: Ns, name: &str) -> bool {
     match special {
         Special::CiiAmount => ns == Ns::Ram && name.ends_with("Amount") && name != "TaxTotalAmount",
         Special::HandledHere => false,
@@ -162,8 +162,13 @@ impl Distinct {
     }
 }
 
-pub(super) fn is(frame: &Frame<'_>, ns: Ns, name: &str) -> bool {
-    frame.ns == ns && frame.name == name
+pub(super) fn is(frame: &Frame<'_>, ns: Ns, tag: Tag) -> bool {
+    frame.ns == ns && frame.tag == tag
+}
+
+/// What the checks test of an element's name.
+pub(super) fn shape(frame: &Frame<'_>) -> (Ns, Tag, Suffixes) {
+    (frame.ns, frame.tag, frame.suffixes)
 }
 
 fn has(attrs: &[(Cow<'_, str>, Cow<'_, str>)], name: &str) -> Option<bool> {
@@ -201,63 +206,61 @@ fn ubl_open(
     depth: usize,
     attrs: &[(Cow<'_, str>, Cow<'_, str>)],
 ) -> bool {
-    let (ns, name) = (checker.frames[depth].ns, checker.frames[depth].name.clone());
-    let parent = depth
-        .checked_sub(1)
-        .map(|p| (checker.frames[p].ns, checker.frames[p].name.clone()));
-    let parent_is = |ns, name: &str| parent.as_ref().is_some_and(|(n, s)| *n == ns && s == name);
-    if has(attrs, "name").is_some() && !(ns == Ns::Cbc && name == "PaymentMeansCode") {
+    let (ns, tag, suffixes) = shape(&checker.frames[depth]);
+    let parent = depth.checked_sub(1).map(|p| shape(&checker.frames[p]));
+    let parent_is = |ns, tag| parent.is_some_and(|(n, t, _)| n == ns && t == tag);
+    if has(attrs, "name").is_some() && !(ns == Ns::Cbc && tag == Tag::PaymentMeansCode) {
         fire_once(checker, "UBL-DT-18");
     }
-    let grandparent_is = |ns, name: &str| {
+    let grandparent_is = |ns, tag| {
         depth
             .checked_sub(2)
-            .is_some_and(|g| is(&checker.frames[g], ns, name))
+            .is_some_and(|g| is(&checker.frames[g], ns, tag))
     };
-    match (ns, name.as_ref()) {
-        (Ns::Cbc, "UBLVersionID") if depth == 1 => return true,
-        (Ns::Cac, "PayeeParty") => {
+    match (ns, tag) {
+        (Ns::Cbc, Tag::UBLVersionID) if depth == 1 => return true,
+        (Ns::Cac, Tag::PayeeParty) => {
             let doc = &mut checker.special;
             doc.payee_names.clear();
             (doc.payee_ids, doc.payee_company_ids) = (0, 0);
         }
-        (Ns::Cbc, "RegistrationName") if seller_legal_entity(checker, depth) => return true,
-        (Ns::Cbc, "Name")
-            if parent_is(Ns::Cac, "PartyName") && grandparent_is(Ns::Cac, "PayeeParty") =>
+        (Ns::Cbc, Tag::RegistrationName) if seller_legal_entity(checker, depth) => return true,
+        (Ns::Cbc, Tag::Name)
+            if parent_is(Ns::Cac, Tag::PartyName) && grandparent_is(Ns::Cac, Tag::PayeeParty) =>
         {
             return true;
         }
-        (Ns::Cbc, "ID")
-            if parent_is(Ns::Cac, "PartyIdentification")
-                && grandparent_is(Ns::Cac, "PayeeParty")
+        (Ns::Cbc, Tag::ID)
+            if parent_is(Ns::Cac, Tag::PartyIdentification)
+                && grandparent_is(Ns::Cac, Tag::PayeeParty)
                 // `upper-case(())` is '', so an identifier without a scheme counts too.
                 && attr(attrs, "schemeID").is_none_or(|s| !upper_eq(s, "SEPA")) =>
         {
             checker.special.payee_ids += 1;
         }
-        (Ns::Cbc, "CompanyID")
-            if parent_is(Ns::Cac, "PartyLegalEntity") && grandparent_is(Ns::Cac, "PayeeParty") =>
+        (Ns::Cbc, Tag::CompanyID)
+            if parent_is(Ns::Cac, Tag::PartyLegalEntity) && grandparent_is(Ns::Cac, Tag::PayeeParty) =>
         {
             checker.special.payee_company_ids += 1;
         }
-        (Ns::Cbc, "DocumentTypeCode") if parent_is(Ns::Cac, "AdditionalDocumentReference") => {
+        (Ns::Cbc, Tag::DocumentTypeCode) if parent_is(Ns::Cac, Tag::AdditionalDocumentReference) => {
             return true;
         }
-        (Ns::Cac, "Attachment") if parent_is(Ns::Cac, "AdditionalDocumentReference") => {
+        (Ns::Cac, Tag::Attachment) if parent_is(Ns::Cac, Tag::AdditionalDocumentReference) => {
             checker.frames[depth - 1].facts.flags |= F_ATTACHMENT;
         }
-        (Ns::Cbc, "DocumentDescription") if parent_is(Ns::Cac, "AdditionalDocumentReference") => {
+        (Ns::Cbc, Tag::DocumentDescription) if parent_is(Ns::Cac, Tag::AdditionalDocumentReference) => {
             checker.frames[depth - 1].facts.flags |= F_DESCRIPTION;
         }
-        (Ns::Cbc, "ID") if parent_is(Ns::Cac, "AdditionalDocumentReference") => {
+        (Ns::Cbc, Tag::ID) if parent_is(Ns::Cac, Tag::AdditionalDocumentReference) => {
             let facts = &mut checker.frames[depth - 1].facts;
             facts.count += 1;
             if has(attrs, "schemeID").is_some() {
                 facts.flags |= F_SCHEME;
             }
         }
-        (Ns::Cbc, "ID")
-            if parent_is(Ns::Cac, "PartyIdentification")
+        (Ns::Cbc, Tag::ID)
+            if parent_is(Ns::Cac, Tag::PartyIdentification)
                 && attr(attrs, "schemeID").is_some_and(|s| upper_eq(s, "SEPA")) =>
         {
             checker.special.sr29 += 1;
@@ -265,21 +268,20 @@ fn ubl_open(
                 fire_once(checker, "UBL-SR-29");
             }
         }
-        (Ns::Cbc, "ID") if parent_is(Ns::Cac, "TaxScheme") => return true,
-        (Ns::Cbc, "CompanyID") if parent_is(Ns::Cac, "PartyTaxScheme") => {
+        (Ns::Cbc, Tag::ID) if parent_is(Ns::Cac, Tag::TaxScheme) => return true,
+        (Ns::Cbc, Tag::CompanyID) if parent_is(Ns::Cac, Tag::PartyTaxScheme) => {
             checker.frames[depth - 1].facts.count += 1;
         }
-        (Ns::Cbc, "PaymentID" | "PaymentMeansCode") => return true,
-        (Ns::Cbc, "AllowanceChargeReason") if parent_is(Ns::Cac, "AllowanceCharge") => {
+        (Ns::Cbc, Tag::PaymentID | Tag::PaymentMeansCode) => return true,
+        (Ns::Cbc, Tag::AllowanceChargeReason) if parent_is(Ns::Cac, Tag::AllowanceCharge) => {
             checker.frames[depth - 1].facts.count += 1;
         }
-        (Ns::Cbc, "ChargeIndicator") if parent_is(Ns::Cac, "AllowanceCharge") => return true,
-        (_, name)
-            if name.ends_with("Amount")
-                && !name.ends_with("PriceAmount")
+        (Ns::Cbc, Tag::ChargeIndicator) if parent_is(Ns::Cac, Tag::AllowanceCharge) => return true,
+        _ if suffixes & S_AMOUNT != 0
+                && suffixes & S_PRICE_AMOUNT == 0
                 && !checker.frames[..depth]
                     .iter()
-                    .any(|f| is(f, Ns::Cac, "Price")) =>
+                    .any(|f| is(f, Ns::Cac, Tag::Price)) =>
         {
             return true;
         }
@@ -293,26 +295,20 @@ fn cii_open(
     depth: usize,
     attrs: &[(Cow<'_, str>, Cow<'_, str>)],
 ) -> bool {
-    let (ns, name) = (checker.frames[depth].ns, checker.frames[depth].name.clone());
-    let parent = depth
-        .checked_sub(1)
-        .map(|p| (checker.frames[p].ns, checker.frames[p].name.clone()));
-    let parent_ends = |suffix: &str| {
-        parent
-            .as_ref()
-            .is_some_and(|(n, s)| *n == Ns::Ram && s.ends_with(suffix))
-    };
-    let parent_is = |ns, name: &str| parent.as_ref().is_some_and(|(n, s)| *n == ns && s == name);
-    if ns == Ns::Ram && name.ends_with("Quantity") && has(attrs, "unitCode").is_some() {
+    let (ns, tag, suffixes) = shape(&checker.frames[depth]);
+    let parent = depth.checked_sub(1).map(|p| shape(&checker.frames[p]));
+    let parent_ends = |suffix| parent.is_some_and(|(n, _, s)| n == Ns::Ram && s & suffix != 0);
+    let parent_is = |ns, tag| parent.is_some_and(|(n, t, _)| n == ns && t == tag);
+    if ns == Ns::Ram && suffixes & S_QUANTITY != 0 && has(attrs, "unitCode").is_some() {
         let billed = depth == 4
-            && name == "BilledQuantity"
-            && parent_is(Ns::Ram, "SpecifiedLineTradeDelivery")
+            && tag == Tag::BilledQuantity
+            && parent_is(Ns::Ram, Tag::SpecifiedLineTradeDelivery)
             && is(
                 &checker.frames[2],
                 Ns::Ram,
-                "IncludedSupplyChainTradeLineItem",
+                Tag::IncludedSupplyChainTradeLineItem,
             )
-            && is(&checker.frames[1], Ns::Rsm, "SupplyChainTradeTransaction");
+            && is(&checker.frames[1], Ns::Rsm, Tag::SupplyChainTradeTransaction);
         if billed {
             checker.special.billed_unit_code = true;
             checker.special.unit_code_locations = Vec::new();
@@ -323,52 +319,52 @@ fn cii_open(
             checker.special.unit_code_locations.push(location);
         }
     }
-    match (ns, name.as_ref()) {
-        (Ns::Udt, "DateTimeString") => return attr(attrs, "format") == Some("102"),
-        (Ns::Ram, "ChargeIndicator") if gross_price_charge(&checker.frames, depth) => {
+    match (ns, tag) {
+        (Ns::Udt, Tag::DateTimeString) => return attr(attrs, "format") == Some("102"),
+        (Ns::Ram, Tag::ChargeIndicator) if gross_price_charge(&checker.frames, depth) => {
             checker.frames[3].facts.flags |= F_PRICE_INDICATOR;
         }
-        (Ns::Ram, "ActualAmount") if gross_price_charge(&checker.frames, depth) => {
+        (Ns::Ram, Tag::ActualAmount) if gross_price_charge(&checker.frames, depth) => {
             checker.frames[3].facts.flags |= F_PRICE_AMOUNT;
         }
-        (Ns::Udt, "Indicator")
+        (Ns::Udt, Tag::Indicator)
             if depth == 7
-                && is(&checker.frames[6], Ns::Ram, "ChargeIndicator")
+                && is(&checker.frames[6], Ns::Ram, Tag::ChargeIndicator)
                 && gross_price_charge(&checker.frames, 6) =>
         {
             return true;
         }
-        (Ns::Ram, "TypeCode") if parent_ends("ReferencedDocument") || parent_ends("TradeTax") => {
+        (Ns::Ram, Tag::TypeCode) if parent_ends(S_REFERENCED_DOCUMENT) || parent_ends(S_TRADE_TAX) => {
             return true;
         }
-        (Ns::Ram, "DueDateTypeCode") if parent_is(Ns::Ram, "ApplicableTradeTax") => return true,
-        (Ns::Ram, "URIID") if parent_ends("ReferencedDocument") => {
+        (Ns::Ram, Tag::DueDateTypeCode) if parent_is(Ns::Ram, Tag::ApplicableTradeTax) => return true,
+        (Ns::Ram, Tag::URIID) if parent_ends(S_REFERENCED_DOCUMENT) => {
             checker.frames[depth - 1].facts.flags |= F_URIID;
         }
-        (Ns::Ram, "Name") if parent_ends("ReferencedDocument") => {
+        (Ns::Ram, Tag::Name) if parent_ends(S_REFERENCED_DOCUMENT) => {
             checker.frames[depth - 1].facts.flags |= F_NAME;
         }
-        (Ns::Ram, "AttachmentBinaryObject") if parent_ends("ReferencedDocument") => {
+        (Ns::Ram, Tag::AttachmentBinaryObject) if parent_ends(S_REFERENCED_DOCUMENT) => {
             checker.frames[depth - 1].facts.flags |= F_BINARY;
         }
-        (Ns::Ram, "ReferenceTypeCode") if parent_ends("ReferencedDocument") => {
+        (Ns::Ram, Tag::ReferenceTypeCode) if parent_ends(S_REFERENCED_DOCUMENT) => {
             checker.frames[depth - 1].facts.flags |= F_REFERENCE_TYPE;
         }
-        (Ns::Ram, "GlobalID") if depth == 4 && line_product(&checker.frames, depth - 1) => {
+        (Ns::Ram, Tag::GlobalID) if depth == 4 && line_product(&checker.frames, depth - 1) => {
             let facts = &mut checker.frames[depth - 1].facts;
             facts.flags |= F_CODE_ANY;
             if has(attrs, "schemeID").is_some() {
                 facts.flags |= F_SCHEME;
             }
         }
-        (Ns::Ram, "OriginTradeCountry")
+        (Ns::Ram, Tag::OriginTradeCountry)
             if depth == 4 && line_product(&checker.frames, depth - 1) =>
         {
             checker.frames[depth - 1].facts.count += 1;
         }
-        (Ns::Ram, "ID")
+        (Ns::Ram, Tag::ID)
             if depth == 5
-                && parent_is(Ns::Ram, "OriginTradeCountry")
+                && parent_is(Ns::Ram, Tag::OriginTradeCountry)
                 && line_product(&checker.frames, depth - 2) =>
         {
             checker.frames[depth - 2].facts.other += 1;
@@ -382,9 +378,9 @@ fn cii_open(
 fn seller_legal_entity(checker: &Checker<'_>, depth: usize) -> bool {
     let f = &checker.frames;
     depth == 4
-        && is(&f[3], Ns::Cac, "PartyLegalEntity")
-        && is(&f[2], Ns::Cac, "Party")
-        && is(&f[1], Ns::Cac, "AccountingSupplierParty")
+        && is(&f[3], Ns::Cac, Tag::PartyLegalEntity)
+        && is(&f[2], Ns::Cac, Tag::Party)
+        && is(&f[1], Ns::Cac, Tag::AccountingSupplierParty)
 }
 
 /// UBL-SR-19 … -21 at a closing `cac:PayeeParty`: each bounds a count and requires that some
@@ -413,25 +409,25 @@ fn ubl_payee_party(checker: &mut Checker<'_>, depth: usize) {
 /// ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge/*`.
 fn gross_price_charge(frames: &[Frame<'_>], depth: usize) -> bool {
     depth == 6
-        && is(&frames[5], Ns::Ram, "AppliedTradeAllowanceCharge")
-        && is(&frames[4], Ns::Ram, "GrossPriceProductTradePrice")
+        && is(&frames[5], Ns::Ram, Tag::AppliedTradeAllowanceCharge)
+        && is(&frames[4], Ns::Ram, Tag::GrossPriceProductTradePrice)
         && line_agreement(frames, 3)
 }
 
 /// `/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeAgreement`.
 fn line_agreement(frames: &[Frame<'_>], depth: usize) -> bool {
     depth == 3
-        && is(&frames[3], Ns::Ram, "SpecifiedLineTradeAgreement")
-        && is(&frames[2], Ns::Ram, "IncludedSupplyChainTradeLineItem")
-        && is(&frames[1], Ns::Rsm, "SupplyChainTradeTransaction")
+        && is(&frames[3], Ns::Ram, Tag::SpecifiedLineTradeAgreement)
+        && is(&frames[2], Ns::Ram, Tag::IncludedSupplyChainTradeLineItem)
+        && is(&frames[1], Ns::Rsm, Tag::SupplyChainTradeTransaction)
 }
 
 /// `/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedTradeProduct`.
 fn line_product(frames: &[Frame<'_>], depth: usize) -> bool {
     depth == 3
-        && is(&frames[3], Ns::Ram, "SpecifiedTradeProduct")
-        && is(&frames[2], Ns::Ram, "IncludedSupplyChainTradeLineItem")
-        && is(&frames[1], Ns::Rsm, "SupplyChainTradeTransaction")
+        && is(&frames[3], Ns::Ram, Tag::SpecifiedTradeProduct)
+        && is(&frames[2], Ns::Ram, Tag::IncludedSupplyChainTradeLineItem)
+        && is(&frames[1], Ns::Rsm, Tag::SupplyChainTradeTransaction)
 }
 
 pub(super) fn close(checker: &mut Checker<'_>) {
@@ -453,39 +449,39 @@ pub(super) fn close(checker: &mut Checker<'_>) {
 
 fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
     let facts = checker.frames[depth].facts;
-    let parent_is = |checker: &Checker<'_>, ns, name| {
+    let parent_is = |checker: &Checker<'_>, ns, tag| {
         depth
             .checked_sub(1)
-            .is_some_and(|p| is(&checker.frames[p], ns, name))
+            .is_some_and(|p| is(&checker.frames[p], ns, tag))
     };
-    let (ns, name) = (checker.frames[depth].ns, checker.frames[depth].name.clone());
-    match (ns, name.as_ref()) {
+    let (ns, tag, suffixes) = shape(&checker.frames[depth]);
+    match (ns, tag) {
         (Ns::UblInvoice | Ns::UblCreditNote, _) if depth == 0 => {
             let doc = &checker.special;
             if doc.version_seen && !doc.version_ok {
                 fire_once(checker, "UBL-CR-002");
             }
         }
-        (Ns::Cbc, "UBLVersionID") if depth == 1 => {
+        (Ns::Cbc, Tag::UBLVersionID) if depth == 1 => {
             checker.special.version_seen = true;
             checker.special.version_ok |= text == "2.1";
         }
-        (Ns::Cbc, "RegistrationName") if seller_legal_entity(checker, depth) => {
+        (Ns::Cbc, Tag::RegistrationName) if seller_legal_entity(checker, depth) => {
             checker
                 .special
                 .seller_registration_names
                 .push(text.to_owned());
         }
-        (Ns::Cbc, "Name")
-            if parent_is(checker, Ns::Cac, "PartyName")
+        (Ns::Cbc, Tag::Name)
+            if parent_is(checker, Ns::Cac, Tag::PartyName)
                 && depth >= 2
-                && is(&checker.frames[depth - 2], Ns::Cac, "PayeeParty") =>
+                && is(&checker.frames[depth - 2], Ns::Cac, Tag::PayeeParty) =>
         {
             checker.special.payee_names.push(text.to_owned());
         }
-        (Ns::Cac, "PayeeParty") => ubl_payee_party(checker, depth),
-        (Ns::Cbc, "DocumentTypeCode")
-            if parent_is(checker, Ns::Cac, "AdditionalDocumentReference") =>
+        (Ns::Cac, Tag::PayeeParty) => ubl_payee_party(checker, depth),
+        (Ns::Cbc, Tag::DocumentTypeCode)
+            if parent_is(checker, Ns::Cac, Tag::AdditionalDocumentReference) =>
         {
             let code = match text {
                 "130" => F_CODE_130,
@@ -494,8 +490,8 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
             };
             checker.frames[depth - 1].facts.flags |= code | F_CODE_ANY;
         }
-        (Ns::Cac, "AdditionalDocumentReference") => ubl_document_reference(checker, depth, facts),
-        (Ns::Cbc, "ID") if parent_is(checker, Ns::Cac, "TaxScheme") => {
+        (Ns::Cac, Tag::AdditionalDocumentReference) => ubl_document_reference(checker, depth, facts),
+        (Ns::Cbc, Tag::ID) if parent_is(checker, Ns::Cac, Tag::TaxScheme) => {
             let facts = &mut checker.frames[depth - 1].facts;
             facts.flags |= F_SCHEME_ID
                 | if upper_eq(text, "VAT") {
@@ -504,7 +500,7 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
                     F_NOT_VAT
                 };
         }
-        (Ns::Cac, "TaxScheme") if parent_is(checker, Ns::Cac, "PartyTaxScheme") => {
+        (Ns::Cac, Tag::TaxScheme) if parent_is(checker, Ns::Cac, Tag::PartyTaxScheme) => {
             // `upper-case(cbc:ID)` of a scheme without an id is '', which is not 'VAT'.
             let own = if facts.flags & F_SCHEME_ID == 0 {
                 F_NOT_VAT
@@ -513,20 +509,20 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
             };
             checker.frames[depth - 1].facts.flags |= own;
         }
-        (Ns::Cac, "PartyTaxScheme") => ubl_party_tax_scheme(checker, depth, facts),
-        (Ns::Cbc, "PaymentID") => {
+        (Ns::Cac, Tag::PartyTaxScheme) => ubl_party_tax_scheme(checker, depth, facts),
+        (Ns::Cbc, Tag::PaymentID) => {
             checker.special.payment_id.add(text);
             if checker.special.payment_id.several {
                 fire_once(checker, "UBL-SR-44");
             }
         }
-        (Ns::Cbc, "PaymentMeansCode") => {
+        (Ns::Cbc, Tag::PaymentMeansCode) => {
             checker.special.payment_means_code.add(text);
             if checker.special.payment_means_code.several {
                 fire_once(checker, "UBL-SR-47");
             }
         }
-        (Ns::Cbc, "ChargeIndicator") if parent_is(checker, Ns::Cac, "AllowanceCharge") => {
+        (Ns::Cbc, Tag::ChargeIndicator) if parent_is(checker, Ns::Cac, Tag::AllowanceCharge) => {
             let flag = match crate::lexical::parse_bool(text) {
                 Some(true) => F_TRUE,
                 Some(false) => F_FALSE,
@@ -534,7 +530,7 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
             };
             checker.frames[depth - 1].facts.flags |= flag;
         }
-        (Ns::Cac, "AllowanceCharge") if facts.count > 1 => {
+        (Ns::Cac, Tag::AllowanceCharge) if facts.count > 1 => {
             // The context `cac:AllowanceCharge[cbc:ChargeIndicator = false()]` comes first.
             if facts.flags & F_FALSE != 0 {
                 checker.fire_id("UBL-SR-30", depth);
@@ -542,7 +538,7 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
                 checker.fire_id("UBL-SR-31", depth);
             }
         }
-        (_, name) if facts.flags & F_TEXT != 0 && name.ends_with("Amount") => {
+        _ if facts.flags & F_TEXT != 0 && suffixes & S_AMOUNT != 0 => {
             let decimals = text
                 .split_once('.')
                 .map_or(0, |(_, after)| after.chars().count());
@@ -586,11 +582,11 @@ fn ubl_party_tax_scheme(checker: &mut Checker<'_>, depth: usize, facts: Facts) {
     if facts.flags & F_SCHEME_ID == 0 || facts.count == 0 {
         checker.fire_id("UBL-SR-53", depth);
     }
-    if depth != 3 || !is(&checker.frames[2], Ns::Cac, "Party") {
+    if depth != 3 || !is(&checker.frames[2], Ns::Cac, Tag::Party) {
         return;
     }
-    let supplier = is(&checker.frames[1], Ns::Cac, "AccountingSupplierParty");
-    let customer = is(&checker.frames[1], Ns::Cac, "AccountingCustomerParty");
+    let supplier = is(&checker.frames[1], Ns::Cac, Tag::AccountingSupplierParty);
+    let customer = is(&checker.frames[1], Ns::Cac, Tag::AccountingCustomerParty);
     let doc = &mut checker.special;
     let mut due = Vec::new();
     if supplier && facts.flags & F_VAT != 0 {
@@ -619,38 +615,32 @@ fn ubl_party_tax_scheme(checker: &mut Checker<'_>, depth: usize, facts: Facts) {
 fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
     let facts = checker.frames[depth].facts;
     let flag = |f| facts.flags & f != 0;
-    let (ns, name) = (checker.frames[depth].ns, checker.frames[depth].name.clone());
-    let parent = depth
-        .checked_sub(1)
-        .map(|p| (checker.frames[p].ns, checker.frames[p].name.clone()));
-    let parent_ends = |suffix: &str| {
-        parent
-            .as_ref()
-            .is_some_and(|(n, s)| *n == Ns::Ram && s.ends_with(suffix))
-    };
-    match (ns, name.as_ref()) {
-        (Ns::Rsm, "CrossIndustryInvoice") if depth == 0 && !checker.special.billed_unit_code => {
+    let (ns, tag, suffixes) = shape(&checker.frames[depth]);
+    let parent = depth.checked_sub(1).map(|p| shape(&checker.frames[p]));
+    let parent_ends = |suffix| parent.is_some_and(|(n, _, s)| n == Ns::Ram && s & suffix != 0);
+    match (ns, tag) {
+        (Ns::Rsm, Tag::CrossIndustryInvoice) if depth == 0 && !checker.special.billed_unit_code => {
             for location in std::mem::take(&mut checker.special.unit_code_locations) {
                 checker.fire_id_at("CII-DT-033", location);
             }
         }
-        (Ns::Udt, "DateTimeString") if flag(F_TEXT) && !date_102(text) => {
+        (Ns::Udt, Tag::DateTimeString) if flag(F_TEXT) && !date_102(text) => {
             checker.fire_id("CII-DT-097", depth);
         }
         // `udt:Indicator = false()` casts the text to xs:boolean.
-        (Ns::Udt, "Indicator")
+        (Ns::Udt, Tag::Indicator)
             if flag(F_TEXT) && crate::lexical::parse_bool(text) == Some(false) =>
         {
             checker.frames[3].facts.flags |= F_PRICE_ALLOWANCE;
         }
-        (Ns::Ram, "SpecifiedLineTradeAgreement") if line_agreement(&checker.frames, depth) => {
+        (Ns::Ram, Tag::SpecifiedLineTradeAgreement) if line_agreement(&checker.frames, depth) => {
             let allowance = flag(F_PRICE_ALLOWANCE) && flag(F_PRICE_AMOUNT);
             let nothing = !flag(F_PRICE_INDICATOR) && !flag(F_PRICE_AMOUNT);
             if !allowance && !nothing {
                 checker.fire_id("CII-SR-119", depth);
             }
         }
-        (Ns::Ram, "TypeCode") if parent_ends("ReferencedDocument") || parent_ends("TradeTax") => {
+        (Ns::Ram, Tag::TypeCode) if parent_ends(S_REFERENCED_DOCUMENT) || parent_ends(S_TRADE_TAX) => {
             let code = match text {
                 "130" => F_CODE_130,
                 "50" => F_CODE_50,
@@ -660,16 +650,16 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
             };
             checker.frames[depth - 1].facts.flags |= code | F_CODE_ANY;
         }
-        (Ns::Ram, "DueDateTypeCode") if flag(F_TEXT) => {
+        (Ns::Ram, Tag::DueDateTypeCode) if flag(F_TEXT) => {
             checker.special.due_date_type_code.add(text);
         }
-        (Ns::Ram, name) if name.ends_with("TradeTax") && flag(F_CODE_ANY) && !flag(F_VAT) => {
+        (Ns::Ram, _) if suffixes & S_TRADE_TAX != 0 && flag(F_CODE_ANY) && !flag(F_VAT) => {
             checker.fire_id("CII-DT-037", depth);
         }
-        (Ns::Ram, name) if name.ends_with("ReferencedDocument") => {
+        (Ns::Ram, _) if suffixes & S_REFERENCED_DOCUMENT != 0 => {
             cii_referenced_document(checker, depth, facts);
         }
-        (Ns::Ram, "SpecifiedTradeProduct") if line_product(&checker.frames, depth) => {
+        (Ns::Ram, Tag::SpecifiedTradeProduct) if line_product(&checker.frames, depth) => {
             if flag(F_CODE_ANY) && !flag(F_SCHEME) {
                 checker.fire_id("CII-SR-046", depth);
             }
@@ -677,9 +667,9 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
                 checker.fire_id("CII-SR-090", depth);
             }
         }
-        (Ns::Ram, "ApplicableHeaderTradeSettlement")
+        (Ns::Ram, Tag::ApplicableHeaderTradeSettlement)
             if depth == 2
-                && is(&checker.frames[1], Ns::Rsm, "SupplyChainTradeTransaction")
+                && is(&checker.frames[1], Ns::Rsm, Tag::SupplyChainTradeTransaction)
                 && checker.special.due_date_type_code.several =>
         {
             checker.fire_id("CII-SR-462", depth);
@@ -692,7 +682,7 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
 /// CII-SR-457/458 (at most one header `AdditionalReferencedDocument` with type code 50 / 130).
 fn cii_referenced_document(checker: &mut Checker<'_>, depth: usize, facts: Facts) {
     let flag = |f| facts.flags & f != 0;
-    let additional = checker.frames[depth].name == "AdditionalReferencedDocument";
+    let additional = checker.frames[depth].tag == Tag::AdditionalReferencedDocument;
     let exempt_916 = additional && flag(F_CODE_916);
     if flag(F_URIID) && !exempt_916 {
         checker.fire_id("CII-DT-015", depth);
@@ -716,9 +706,9 @@ fn cii_referenced_document(checker: &mut Checker<'_>, depth: usize, facts: Facts
         && is(
             &checker.frames[2],
             Ns::Ram,
-            "ApplicableHeaderTradeAgreement",
+            Tag::ApplicableHeaderTradeAgreement,
         )
-        && is(&checker.frames[1], Ns::Rsm, "SupplyChainTradeTransaction");
+        && is(&checker.frames[1], Ns::Rsm, Tag::SupplyChainTradeTransaction);
     if header_agreement {
         let agreement = &mut checker.frames[2].facts;
         let mut due = Vec::new();
