@@ -17,13 +17,26 @@ pub(crate) struct Names {
     slots: Vec<NameId>,
 }
 
-/// FNV-1a over the local name, mixed with the namespace.
+/// A hash of the name from its length, first and last eight bytes and the namespace: the
+/// lookup runs once per element, and a byte-at-a-time hash was a quarter of the checker's
+/// time per element. Names that share all of these only probe one slot further.
 fn name_hash(ns: Ns, local: &str) -> usize {
-    let mut hash: u32 = 0x811c_9dc5 ^ (ns as u32);
-    for &byte in local.as_bytes() {
-        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
-    }
-    hash as usize
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let bytes = local.as_bytes();
+    let word = |part: &[u8]| {
+        let mut word = [0_u8; 8];
+        word[..part.len()].copy_from_slice(part);
+        u64::from_le_bytes(word)
+    };
+    let (head, tail) = match bytes.len().checked_sub(8) {
+        Some(rest) => (word(&bytes[..8]), word(&bytes[rest..])),
+        None => (word(bytes), 0),
+    };
+    let seed = (ns as u64) << 56 ^ bytes.len() as u64;
+    let hash = (head ^ seed).wrapping_mul(K);
+    let hash = (hash.rotate_left(29) ^ tail).wrapping_mul(K);
+    // The high half is the better mixed one.
+    (hash >> 32) as usize
 }
 
 impl Names {

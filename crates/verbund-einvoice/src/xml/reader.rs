@@ -272,16 +272,17 @@ impl<'i> DocumentReader<'i> {
             self.phase = Phase::Root;
             self.root_namespace = uri;
             self.structure = Checker::for_root(ns, &name);
-            if self.structure.is_some() {
-                self.schema = Validator::for_root(ns, self.bytes);
+            if let Some(checker) = &self.structure {
+                self.schema = Validator::for_root(ns, self.bytes, checker.names());
             }
         }
         let (attrs, foreign) = self.attributes(start, offset)?;
-        if let Some(checker) = &mut self.structure {
-            checker.open(ns, &name, start.name().into_inner(), &attrs);
-        }
+        let id = match &mut self.structure {
+            Some(checker) => checker.open(ns, &name, start.name().into_inner(), &attrs),
+            None => None,
+        };
         if let Some(schema) = &mut self.schema {
-            schema.open(ns, &name, &attrs, foreign.as_deref(), offset);
+            schema.open(ns, &name, id, &attrs, foreign.as_deref(), offset);
         }
         Ok(StartTag { ns, name, attrs })
     }
@@ -335,20 +336,24 @@ impl<'i> DocumentReader<'i> {
             if key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
             }
-            match self.reader.resolver().resolve_attribute(attr.key) {
+            // An attribute without a prefix is in no namespace; one with a prefix is bound.
+            let prefixed = match self.reader.resolver().resolve_attribute(attr.key) {
                 (ResolveResult::Unknown(prefix), _) => {
                     let reason = format!("Namensraum-Präfix „{prefix}“ ist nicht deklariert");
                     return Err(self.ill_formed(offset, &reason));
                 }
-                (ResolveResult::Bound(ns), _) if foreign.is_none() && ns.into_inner() != XSI => {
-                    foreign = Some(key.to_owned());
+                (ResolveResult::Bound(ns), _) => {
+                    if foreign.is_none() && ns.into_inner() != XSI {
+                        foreign = Some(key.to_owned());
+                    }
+                    true
                 }
-                _ => {}
-            }
+                (ResolveResult::Unbound, _) => false,
+            };
             let value = attr
                 .normalized_value(XmlVersion::Implicit1_0)
                 .map_err(|e| self.attribute_value_error(&e, offset))?;
-            if !key.contains(':') {
+            if !prefixed {
                 let value = match value {
                     Cow::Borrowed(raw) => self.borrowed_from_input(raw),
                     Cow::Owned(normalised) => Cow::Owned(normalised),

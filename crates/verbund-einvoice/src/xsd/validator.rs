@@ -2,10 +2,12 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use super::automaton::{self, Label, START};
 use super::lexical::Base64Check;
 use super::{Builtin, Content, Schema, lexical, schema_for_root};
+use crate::xml::names::{NameId, Names};
 use crate::xml::{Ns, position};
 
 /// One schema violation.
@@ -39,6 +41,9 @@ struct Frame<'i> {
 /// The per-document state of the schema check.
 pub(crate) struct Validator<'i> {
     schema: &'static Schema,
+    /// The interned name of each element declaration, so that matching a child against the
+    /// content model compares integers.
+    decl_ids: &'static [Option<NameId>],
     input: &'i [u8],
     frames: Vec<Frame<'i>>,
     /// Open elements inside a subtree that is not checked (unexpected or laxly unknown).
@@ -50,9 +55,18 @@ pub(crate) struct Validator<'i> {
 
 impl<'i> Validator<'i> {
     /// A validator for a document whose root is in `ns`; `None` for roots without a schema.
-    pub(crate) fn for_root(ns: Ns, input: &'i [u8]) -> Option<Self> {
+    /// `names` must hold every element name of the schema; the reader looks each element's
+    /// name up in it.
+    pub(crate) fn for_root(ns: Ns, input: &'i [u8], names: &Names) -> Option<Self> {
+        static DECL_IDS: [OnceLock<Vec<Option<NameId>>>; 2] = [OnceLock::new(), OnceLock::new()];
+        let schema = schema_for_root(ns)?;
+        let decl_ids = DECL_IDS[schema.index()].get_or_init(|| {
+            let ids = schema.elements.iter().map(|d| names.id(d.ns, d.name));
+            ids.collect()
+        });
         Some(Self {
-            schema: schema_for_root(ns)?,
+            schema,
+            decl_ids,
             input,
             frames: Vec::new(),
             skipped: 0,
@@ -65,7 +79,8 @@ impl<'i> Validator<'i> {
         self.findings
     }
 
-    /// A start tag at byte `offset`. `foreign` is the name of a prefixed attribute outside the
+    /// A start tag at byte `offset`; `id` is its name's id in the names given to
+    /// [`Validator::for_root`]. `foreign` is the name of a prefixed attribute outside the
     /// `xsi` namespace, if the tag has one (the schemas declare none).
     #[expect(
         clippy::ptr_arg,
@@ -75,6 +90,7 @@ impl<'i> Validator<'i> {
         &mut self,
         ns: Ns,
         name: &Cow<'i, str>,
+        id: Option<NameId>,
         attrs: &[(Cow<'i, str>, Cow<'i, str>)],
         foreign: Option<&str>,
         offset: usize,
@@ -91,7 +107,7 @@ impl<'i> Validator<'i> {
             }
             decl
         } else {
-            self.child(ns, name, offset)
+            self.child(ns, name, id, offset)
         };
         let Some(decl) = decl else {
             self.skipped = 1;
@@ -121,8 +137,9 @@ impl<'i> Validator<'i> {
 
     /// Advances the parent's content model by the child `(ns, name)`; the child's declaration
     /// if it is to be checked, `None` to skip it.
-    fn child(&mut self, ns: Ns, name: &str, offset: usize) -> Option<u16> {
+    fn child(&mut self, ns: Ns, name: &str, id: Option<NameId>, offset: usize) -> Option<u16> {
         let schema = self.schema;
+        let decl_ids = self.decl_ids;
         let parent = self.frames.last_mut()?;
         if parent.broken {
             return None;
@@ -142,10 +159,8 @@ impl<'i> Validator<'i> {
         let found = automaton
             .candidates(parent.state)
             .find(|&(_, label)| match label {
-                Label::Element(d) => {
-                    let decl = &schema.elements[usize::from(d)];
-                    decl.ns == ns && decl.name == name
-                }
+                // Every declared name is interned: a name without an id matches none.
+                Label::Element(d) => id.is_some() && decl_ids[usize::from(d)] == id,
                 Label::AnyOtherLax(not) => ns != not && ns != Ns::Empty,
             });
         let Some((p, label)) = found else {

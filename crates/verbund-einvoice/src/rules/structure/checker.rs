@@ -413,6 +413,12 @@ impl<'i> Checker<'i> {
         })
     }
 
+    /// The element names of the syntax: every element its schema declares and every name of
+    /// its tables.
+    pub(crate) fn names(&self) -> &'static Names {
+        &self.compiled.names
+    }
+
     /// The findings and the recorded failures of model rules, once the document has been
     /// read.
     pub(crate) fn into_parts(self) -> (Vec<StructureFinding>, Vec<Recorded>) {
