@@ -19,6 +19,10 @@ use verbund_store::Store;
 
 use crate::config::{Config, Overrides};
 
+/// mimalloc instead of the system allocator: parsing an invoice allocates many small values.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Verbund: the shared digital administration platform of the German states and the Bund.
 #[derive(Parser)]
 #[command(name = "verbund", version, about, propagate_version = true)]

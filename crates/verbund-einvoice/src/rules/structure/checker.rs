@@ -117,8 +117,7 @@ pub(super) struct Compiled {
 
 static UBL: LazyLock<Compiled> =
     LazyLock::new(|| Compiled::new(UBL_CONTEXTS, UBL_RULES, Ns::UblInvoice));
-static CII: LazyLock<Compiled> =
-    LazyLock::new(|| Compiled::new(CII_CONTEXTS, CII_RULES, Ns::Rsm));
+static CII: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(CII_CONTEXTS, CII_RULES, Ns::Rsm));
 
 fn split(step: &str) -> (Ns, &str) {
     match step.split_once(':') {
@@ -129,11 +128,7 @@ fn split(step: &str) -> (Ns, &str) {
 
 impl Compiled {
     /// The tables of `contexts` and `rules`, with the element names of the schema of `root`.
-    fn new(
-        contexts: &'static [super::Context],
-        rules: &'static [StructureRule],
-        root: Ns,
-    ) -> Self {
+    fn new(contexts: &'static [super::Context], rules: &'static [StructureRule], root: Ns) -> Self {
         let mut names: Vec<(Ns, &'static str)> = crate::xsd::element_names(root).collect();
         let mut note = |step: &'static str| {
             let step = step.trim_start_matches("//");
@@ -491,8 +486,8 @@ impl<'i> Checker<'i> {
             frame.has_child = false;
             frame.has_text = false;
             // `name() = 'ram:ApplicableHeaderTradeDelivery'` compares the name as written.
-            frame.may_be_empty =
-                tag == Tag::ApplicableHeaderTradeDelivery && written == "ram:ApplicableHeaderTradeDelivery";
+            frame.may_be_empty = tag == Tag::ApplicableHeaderTradeDelivery
+                && written == "ram:ApplicableHeaderTradeDelivery";
         }
         self.depth += 1;
         if depth > 0 {

@@ -467,7 +467,9 @@ fn cii_period_open(
             }
             Some(false)
         }
-        (Ns::Ram, Tag::StartDateTime | Tag::EndDateTime) if parent_is(Tag::BillingSpecifiedPeriod) => {
+        (Ns::Ram, Tag::StartDateTime | Tag::EndDateTime)
+            if parent_is(Tag::BillingSpecifiedPeriod) =>
+        {
             let period = checker.pending.period.as_mut()?;
             if tag == Tag::StartDateTime {
                 period.start = true;

@@ -239,17 +239,22 @@ fn ubl_open(
             checker.special.payee_ids += 1;
         }
         (Ns::Cbc, Tag::CompanyID)
-            if parent_is(Ns::Cac, Tag::PartyLegalEntity) && grandparent_is(Ns::Cac, Tag::PayeeParty) =>
+            if parent_is(Ns::Cac, Tag::PartyLegalEntity)
+                && grandparent_is(Ns::Cac, Tag::PayeeParty) =>
         {
             checker.special.payee_company_ids += 1;
         }
-        (Ns::Cbc, Tag::DocumentTypeCode) if parent_is(Ns::Cac, Tag::AdditionalDocumentReference) => {
+        (Ns::Cbc, Tag::DocumentTypeCode)
+            if parent_is(Ns::Cac, Tag::AdditionalDocumentReference) =>
+        {
             return true;
         }
         (Ns::Cac, Tag::Attachment) if parent_is(Ns::Cac, Tag::AdditionalDocumentReference) => {
             checker.frames[depth - 1].facts.flags |= F_ATTACHMENT;
         }
-        (Ns::Cbc, Tag::DocumentDescription) if parent_is(Ns::Cac, Tag::AdditionalDocumentReference) => {
+        (Ns::Cbc, Tag::DocumentDescription)
+            if parent_is(Ns::Cac, Tag::AdditionalDocumentReference) =>
+        {
             checker.frames[depth - 1].facts.flags |= F_DESCRIPTION;
         }
         (Ns::Cbc, Tag::ID) if parent_is(Ns::Cac, Tag::AdditionalDocumentReference) => {
@@ -278,10 +283,10 @@ fn ubl_open(
         }
         (Ns::Cbc, Tag::ChargeIndicator) if parent_is(Ns::Cac, Tag::AllowanceCharge) => return true,
         _ if suffixes & S_AMOUNT != 0
-                && suffixes & S_PRICE_AMOUNT == 0
-                && !checker.frames[..depth]
-                    .iter()
-                    .any(|f| is(f, Ns::Cac, Tag::Price)) =>
+            && suffixes & S_PRICE_AMOUNT == 0
+            && !checker.frames[..depth]
+                .iter()
+                .any(|f| is(f, Ns::Cac, Tag::Price)) =>
         {
             return true;
         }
@@ -308,7 +313,11 @@ fn cii_open(
                 Ns::Ram,
                 Tag::IncludedSupplyChainTradeLineItem,
             )
-            && is(&checker.frames[1], Ns::Rsm, Tag::SupplyChainTradeTransaction);
+            && is(
+                &checker.frames[1],
+                Ns::Rsm,
+                Tag::SupplyChainTradeTransaction,
+            );
         if billed {
             checker.special.billed_unit_code = true;
             checker.special.unit_code_locations = Vec::new();
@@ -334,10 +343,14 @@ fn cii_open(
         {
             return true;
         }
-        (Ns::Ram, Tag::TypeCode) if parent_ends(S_REFERENCED_DOCUMENT) || parent_ends(S_TRADE_TAX) => {
+        (Ns::Ram, Tag::TypeCode)
+            if parent_ends(S_REFERENCED_DOCUMENT) || parent_ends(S_TRADE_TAX) =>
+        {
             return true;
         }
-        (Ns::Ram, Tag::DueDateTypeCode) if parent_is(Ns::Ram, Tag::ApplicableTradeTax) => return true,
+        (Ns::Ram, Tag::DueDateTypeCode) if parent_is(Ns::Ram, Tag::ApplicableTradeTax) => {
+            return true;
+        }
         (Ns::Ram, Tag::URIID) if parent_ends(S_REFERENCED_DOCUMENT) => {
             checker.frames[depth - 1].facts.flags |= F_URIID;
         }
@@ -490,7 +503,9 @@ fn ubl_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
             };
             checker.frames[depth - 1].facts.flags |= code | F_CODE_ANY;
         }
-        (Ns::Cac, Tag::AdditionalDocumentReference) => ubl_document_reference(checker, depth, facts),
+        (Ns::Cac, Tag::AdditionalDocumentReference) => {
+            ubl_document_reference(checker, depth, facts);
+        }
         (Ns::Cbc, Tag::ID) if parent_is(checker, Ns::Cac, Tag::TaxScheme) => {
             let facts = &mut checker.frames[depth - 1].facts;
             facts.flags |= F_SCHEME_ID
@@ -640,7 +655,9 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
                 checker.fire_id("CII-SR-119", depth);
             }
         }
-        (Ns::Ram, Tag::TypeCode) if parent_ends(S_REFERENCED_DOCUMENT) || parent_ends(S_TRADE_TAX) => {
+        (Ns::Ram, Tag::TypeCode)
+            if parent_ends(S_REFERENCED_DOCUMENT) || parent_ends(S_TRADE_TAX) =>
+        {
             let code = match text {
                 "130" => F_CODE_130,
                 "50" => F_CODE_50,
@@ -669,7 +686,11 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
         }
         (Ns::Ram, Tag::ApplicableHeaderTradeSettlement)
             if depth == 2
-                && is(&checker.frames[1], Ns::Rsm, Tag::SupplyChainTradeTransaction)
+                && is(
+                    &checker.frames[1],
+                    Ns::Rsm,
+                    Tag::SupplyChainTradeTransaction,
+                )
                 && checker.special.due_date_type_code.several =>
         {
             checker.fire_id("CII-SR-462", depth);
@@ -708,7 +729,11 @@ fn cii_referenced_document(checker: &mut Checker<'_>, depth: usize, facts: Facts
             Ns::Ram,
             Tag::ApplicableHeaderTradeAgreement,
         )
-        && is(&checker.frames[1], Ns::Rsm, Tag::SupplyChainTradeTransaction);
+        && is(
+            &checker.frames[1],
+            Ns::Rsm,
+            Tag::SupplyChainTradeTransaction,
+        );
     if header_agreement {
         let agreement = &mut checker.frames[2].facts;
         let mut due = Vec::new();
