@@ -205,7 +205,7 @@ impl Schema {
     }
 
     /// Which of the tables this is, for the per-schema automaton cache.
-    pub(crate) fn index(&self) -> usize {
+    fn index(&self) -> usize {
         usize::from(!std::ptr::eq(self, &raw const ubl::SCHEMA))
     }
 }

@@ -273,7 +273,7 @@ impl<'i> DocumentReader<'i> {
             self.root_namespace = uri;
             self.structure = Checker::for_root(ns, &name);
             if let Some(checker) = &self.structure {
-                self.schema = Validator::for_root(ns, self.bytes, checker.names());
+                self.schema = Validator::for_root(ns, self.bytes, checker.decl_ids());
             }
         }
         let (attrs, foreign) = self.attributes(start, offset)?;

@@ -2,12 +2,11 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
 
 use super::automaton::{self, Label, START};
 use super::lexical::Base64Check;
 use super::{Builtin, Content, Schema, lexical, schema_for_root};
-use crate::xml::names::{NameId, Names};
+use crate::xml::names::NameId;
 use crate::xml::{Ns, position};
 
 /// One schema violation.
@@ -43,7 +42,7 @@ pub(crate) struct Validator<'i> {
     schema: &'static Schema,
     /// The interned name of each element declaration, so that matching a child against the
     /// content model compares integers.
-    decl_ids: &'static [Option<NameId>],
+    decl_ids: &'static [NameId],
     input: &'i [u8],
     frames: Vec<Frame<'i>>,
     /// Open elements inside a subtree that is not checked (unexpected or laxly unknown).
@@ -55,17 +54,11 @@ pub(crate) struct Validator<'i> {
 
 impl<'i> Validator<'i> {
     /// A validator for a document whose root is in `ns`; `None` for roots without a schema.
-    /// `names` must hold every element name of the schema; the reader looks each element's
-    /// name up in it.
-    pub(crate) fn for_root(ns: Ns, input: &'i [u8], names: &Names) -> Option<Self> {
-        static DECL_IDS: [OnceLock<Vec<Option<NameId>>>; 2] = [OnceLock::new(), OnceLock::new()];
-        let schema = schema_for_root(ns)?;
-        let decl_ids = DECL_IDS[schema.index()].get_or_init(|| {
-            let ids = schema.elements.iter().map(|d| names.id(d.ns, d.name));
-            ids.collect()
-        });
+    /// `decl_ids` names each element declaration of the schema by the ids [`Validator::open`]
+    /// is given.
+    pub(crate) fn for_root(ns: Ns, input: &'i [u8], decl_ids: &'static [NameId]) -> Option<Self> {
         Some(Self {
-            schema,
+            schema: schema_for_root(ns)?,
             decl_ids,
             input,
             frames: Vec::new(),
@@ -79,8 +72,8 @@ impl<'i> Validator<'i> {
         self.findings
     }
 
-    /// A start tag at byte `offset`; `id` is its name's id in the names given to
-    /// [`Validator::for_root`]. `foreign` is the name of a prefixed attribute outside the
+    /// A start tag at byte `offset`; `id` is its name's id (`None` for a name no declaration
+    /// has). `foreign` is the name of a prefixed attribute outside the
     /// `xsi` namespace, if the tag has one (the schemas declare none).
     #[expect(
         clippy::ptr_arg,
@@ -159,8 +152,7 @@ impl<'i> Validator<'i> {
         let found = automaton
             .candidates(parent.state)
             .find(|&(_, label)| match label {
-                // Every declared name is interned: a name without an id matches none.
-                Label::Element(d) => id.is_some() && decl_ids[usize::from(d)] == id,
+                Label::Element(d) => id == Some(decl_ids[usize::from(d)]),
                 Label::AnyOtherLax(not) => ns != not && ns != Ns::Empty,
             });
         let Some((p, label)) = found else {

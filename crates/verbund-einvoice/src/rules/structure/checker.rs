@@ -106,6 +106,8 @@ pub(super) struct Compiled {
     names: Names,
     /// Per name, its tag and suffixes for the hand-written checks.
     shapes: Vec<(Tag, Suffixes)>,
+    /// The name of each element declaration of the schema, by declaration index.
+    decl_ids: Vec<NameId>,
     contexts: Vec<CompiledContext>,
     nodes: Vec<Node>,
     /// Per name, the contexts that may match an element of this name, ascending: those whose
@@ -151,6 +153,9 @@ impl Compiled {
             }
         }
         let names = Names::new(names);
+        let decl_ids = crate::xsd::element_names(root)
+            .map(|(ns, local)| names.id(ns, local).expect("every schema name is interned"))
+            .collect();
         let shapes = names
             .iter()
             .map(|(_, _, local)| (Tag::of(local), tag::suffixes(local)))
@@ -158,6 +163,7 @@ impl Compiled {
         let mut compiled = Self {
             rules,
             shapes,
+            decl_ids,
             contexts: Vec::new(),
             nodes: Vec::new(),
             by_name: vec![Vec::new(); names.len()],
@@ -208,7 +214,7 @@ impl Compiled {
                 compiled.contexts[usize::from(context)]
                     .matchers
                     .iter()
-                    .any(|m| !matches!(m, Matcher::Path { .. }) && m.matches_name(ns, local))
+                    .any(|m| m.matches_name(ns, local))
             });
             let list: Vec<u16> = matching.collect();
             let by_name = &mut compiled.by_name[usize::from(id)];
@@ -408,10 +414,10 @@ impl<'i> Checker<'i> {
         })
     }
 
-    /// The element names of the syntax: every element its schema declares and every name of
-    /// its tables.
-    pub(crate) fn names(&self) -> &'static Names {
-        &self.compiled.names
+    /// The interned name of each element declaration of the syntax's schema, by declaration
+    /// index: [`Checker::open`] returns ids of the same names.
+    pub(crate) fn decl_ids(&self) -> &'static [NameId] {
+        &self.compiled.decl_ids
     }
 
     /// The findings and the recorded failures of model rules, once the document has been
