@@ -6,7 +6,7 @@ use crate::limits::Limits;
 use crate::mapping::Mapped;
 use crate::model::Invoice;
 use crate::report::Finding;
-use crate::rules::structure::StructureFinding;
+use crate::rules::structure::{Ambiguous, StructureFinding};
 use crate::scenario::{Scenario, Syntax, scenario_select};
 use crate::xml::input;
 use crate::xml::reader::DocumentReader;
@@ -25,6 +25,9 @@ pub struct ParsedInvoice {
     /// The syntax asserts (UBL-CR/-SR/-DT, CII-SR/-DT) that failed, found while parsing;
     /// their level needs the scenario and is decided by [`crate::validate`].
     pub structure_findings: Vec<StructureFinding>,
+    /// Paths that select several values where a rule of the reference reads one: the
+    /// reference gives no verdict then, and neither does [`crate::validate`].
+    pub ambiguous: Vec<Ambiguous>,
     /// What the syntax says beyond the model, for the Peppol rules.
     pub facts: SyntaxFacts,
 }
@@ -127,7 +130,7 @@ fn parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Failure> {
         Syntax::Cii => cii::read(&mut reader, limits)?,
     };
     reader.finish()?;
-    let (structure_findings, recorded) = reader.structure_findings();
+    let (structure_findings, recorded, ambiguous) = reader.structure_findings();
     let schema_findings = reader.schema_findings();
     let ids: Vec<&str> = mapped
         .specification_ids
@@ -148,7 +151,11 @@ fn parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Failure> {
             findings: schema_findings,
         });
     }
-    if let Some(error) = mapped.first_error {
+    // The reference stops at an ambiguous value before any rule could reject a value the
+    // model cannot hold.
+    if let Some(error) = mapped.first_error
+        && ambiguous.is_empty()
+    {
         return Err(error.into());
     }
     let mut facts = mapped.facts;
@@ -158,6 +165,7 @@ fn parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Failure> {
         scenario,
         invoice: mapped.invoice,
         structure_findings,
+        ambiguous,
         facts,
     })
 }

@@ -31,8 +31,9 @@ pub struct SyntaxFacts {
     /// `ram:URIUniversalCommunication` has no scheme (BR-62, BR-63; the model keeps no
     /// electronic address without `ram:URIID`).
     pub(crate) unschemed_addresses: Vec<Where>,
-    /// UBL: `cac:TaxTotal` elements with a `cac:TaxSubtotal` (PEPPOL-R053).
-    pub(crate) tax_totals_with_subtotals: usize,
+    /// UBL: each `cac:TaxTotal` with a `cac:TaxSubtotal`: its `cbc:TaxAmount` and the sum of
+    /// its subtotals' (PEPPOL-R053 counts them; BR-CO-14 compares per `cac:TaxTotal`).
+    pub(crate) tax_totals_with_subtotals: Vec<(Option<Decimal>, Decimal)>,
     /// UBL: `cac:TaxTotal` elements without one (PEPPOL-R054).
     pub(crate) tax_totals_without_subtotals: usize,
     /// Document and line allowances and charges whose `ChargeIndicator` is not written

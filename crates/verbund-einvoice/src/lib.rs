@@ -55,6 +55,6 @@ pub use scenario::{
     scenario_select,
 };
 pub use validate::{
-    ENCODING, INTERNAL, INVALID_VALUE, LIMIT, NO_SCENARIO, NOT_INVOICE, NOT_XML, SCHEMA, UNSAFE,
-    validate, validate_classified,
+    AMBIGUOUS, ENCODING, INTERNAL, INVALID_VALUE, LIMIT, NO_SCENARIO, NOT_INVOICE, NOT_XML, SCHEMA,
+    UNSAFE, validate, validate_classified,
 };

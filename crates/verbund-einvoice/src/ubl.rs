@@ -234,20 +234,24 @@ impl UblMapper {
                 }
             }
             "TaxTotal" => {
-                if let Some(amount) = e.get("cbc:TaxAmount")
-                    && let Some(value) = v.decimal(Some(amount), "BT-110")
-                {
+                let amount = e.get("cbc:TaxAmount");
+                let value = amount.and_then(|a| v.decimal(Some(a), "BT-110"));
+                if let (Some(amount), Some(value)) = (amount, value) {
                     self.tax_totals
                         .push((value, amount.attr("currencyID").map(str::to_owned)));
                 }
                 let subtotals = e.all("cac:TaxSubtotal");
                 if subtotals.is_empty() {
                     self.facts.tax_totals_without_subtotals += 1;
-                } else {
-                    self.facts.tax_totals_with_subtotals += 1;
                 }
+                let first = inv.vat_breakdown.len();
                 for sub in subtotals {
                     inv.vat_breakdown.push(vat_breakdown(v, sub));
+                }
+                if inv.vat_breakdown.len() > first {
+                    let breakdowns = &inv.vat_breakdown[first..];
+                    let sum = breakdowns.iter().filter_map(|b| b.tax_amount).sum();
+                    self.facts.tax_totals_with_subtotals.push((value, sum));
                 }
             }
             "LegalMonetaryTotal" => {

@@ -41,6 +41,10 @@ pub const SCHEMA: &str = "VB-EINV-XSD";
 pub const INVALID_VALUE: &str = "VB-EINV-INVALID-VALUE";
 /// A rule check failed internally; the verdict is [`Verdict::Undefined`].
 pub const INTERNAL: &str = "VB-EINV-INTERNAL";
+/// A path that a rule of the reference reads as one value selects several (two
+/// `ram:LineTotalAmount` in the document totals): the reference stops with a processing error,
+/// so the verdict is [`Verdict::Undefined`].
+pub const AMBIGUOUS: &str = "VB-EINV-AMBIGUOUS";
 
 /// Validates one document against the XRechnung 3.0.2 configuration.
 ///
@@ -110,6 +114,36 @@ pub fn validate_classified(classification: &Classification) -> Report {
     }
 }
 
+/// The report on a document whose rules cannot be decided as the reference decides them.
+fn ambiguous_report(parsed: &ParsedInvoice) -> Report {
+    let findings = parsed
+        .ambiguous
+        .iter()
+        .map(|found| {
+            let singleton = found.singleton;
+            let path = singleton.path.join("/");
+            Finding {
+                id: Cow::Borrowed(AMBIGUOUS),
+                level: Level::Error,
+                message: format!(
+                    "{path} kommt hier {count}-mal vor, die Regel {rule} liest es als einen \
+                     Wert. Der KoSIT-Validator bricht daran mit einem Verarbeitungsfehler ab; \
+                     es gibt kein Prüfergebnis.",
+                    count = found.count,
+                    rule = singleton.rule,
+                ),
+                location: found.location.clone(),
+            }
+        })
+        .collect();
+    Report {
+        verdict: Verdict::Undefined,
+        scenario: Some(parsed.scenario),
+        syntax: Some(parsed.syntax),
+        findings,
+    }
+}
+
 /// A schema violation as a report finding.
 pub(crate) fn schema_finding(found: SchemaFinding) -> Finding {
     Finding {
@@ -133,6 +167,9 @@ fn refusal(id: &'static str, syntax: Option<Syntax>, message: String, location: 
 /// Step 3: every applicable rule over the model.
 fn rules_run(parsed: &ParsedInvoice) -> Report {
     let scenario = parsed.scenario;
+    if !parsed.ambiguous.is_empty() {
+        return ambiguous_report(parsed);
+    }
     let input = Input {
         invoice: &parsed.invoice,
         syntax: parsed.syntax,

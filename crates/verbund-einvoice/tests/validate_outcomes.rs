@@ -1,9 +1,10 @@
 //! What `validate` answers for documents that never reach the rules: each outcome is one
 //! error finding with our own id, and the verdict is reject, never accept.
 
+use verbund_einvoice::sample::{Sample, ubl_invoice};
 use verbund_einvoice::{
-    LIMIT, Level, Limits, NO_SCENARIO, NOT_INVOICE, NOT_XML, Report, SCHEMA, Syntax, UNSAFE,
-    Verdict, validate,
+    AMBIGUOUS, LIMIT, Level, Limits, NO_SCENARIO, NOT_INVOICE, NOT_XML, Report, SCHEMA, Syntax,
+    UNSAFE, Verdict, validate,
 };
 
 fn only_finding(report: &Report) -> (&str, Level) {
@@ -132,5 +133,50 @@ fn a_minimal_xrechnung_is_judged_by_the_rules() {
             .findings
             .iter()
             .all(|f| f.location.starts_with("/Invoice"))
+    );
+}
+
+/// The sample invoice with its buyer's legal entity (`cac:PartyLegalEntity`) written twice,
+/// the copy with `copy` as its content.
+fn buyer_legal_entity_twice(copy: &str) -> String {
+    let xml = ubl_invoice(&Sample {
+        number: "A-1",
+        issue_date: "2026-12-01",
+        leitweg_id: "04011000-12345-03",
+        buyer_name: "Stadt Musterhausen",
+        lines: 2,
+    });
+    let entity = "<cac:PartyLegalEntity><cbc:RegistrationName>Stadt Musterhausen\
+                  </cbc:RegistrationName></cac:PartyLegalEntity>";
+    assert!(xml.contains(entity), "the sample's buyer entity");
+    xml.replacen(
+        entity,
+        &format!("{entity}<cac:PartyLegalEntity>{copy}</cac:PartyLegalEntity>"),
+        1,
+    )
+}
+
+#[test]
+fn a_value_a_rule_reads_as_one_that_occurs_twice_gives_no_verdict() {
+    let limits = Limits::default();
+    let clean = buyer_legal_entity_twice("");
+    let report = validate(clean.as_bytes(), &limits);
+    // Without a second name BR-07 reads one value; the empty entity is only a syntax finding.
+    assert_ne!(report.verdict, Verdict::Undefined, "{report:?}");
+
+    let twice =
+        buyer_legal_entity_twice("<cbc:RegistrationName>Stadt Musterhausen</cbc:RegistrationName>");
+    let report = validate(twice.as_bytes(), &limits);
+    assert_eq!(report.verdict, Verdict::Undefined, "{report:?}");
+    assert_eq!(only_finding(&report), (AMBIGUOUS, Level::Error));
+    let finding = &report.findings[0];
+    assert_eq!(finding.location, "/Invoice");
+    assert!(
+        finding
+            .message
+            .contains("cbc:RegistrationName kommt hier 2-mal vor")
+            && finding.message.contains("BR-07"),
+        "{}",
+        finding.message
     );
 }

@@ -64,15 +64,22 @@ pub fn br_co_13(i: &Input<'_>, o: &mut Vec<Where>) {
 }
 
 pub fn br_co_14(i: &Input<'_>, o: &mut Vec<Where>) {
-    let breakdown = &i.invoice.vat_breakdown;
+    // UBL: each `cac:TaxTotal` against its own subtotals (one without subtotals passes).
+    if i.syntax != Syntax::Cii {
+        let balanced = |&(amount, sum): &(Option<Decimal>, Decimal)| amount == Some(round2(sum));
+        totals_if(o, i.facts.tax_totals_with_subtotals.iter().all(balanced));
+        return;
+    }
+    // CII: the VAT total against all breakdowns.
     let Some(total) = i.invoice.totals.vat_total else {
         return;
     };
-    // UBL: a TaxTotal without subtotals passes; CII compares against all breakdowns.
-    if i.syntax != Syntax::Cii && breakdown.is_empty() {
-        return;
-    }
-    let sum: Decimal = breakdown.iter().filter_map(|v| v.tax_amount).sum();
+    let sum: Decimal = i
+        .invoice
+        .vat_breakdown
+        .iter()
+        .filter_map(|v| v.tax_amount)
+        .sum();
     totals_if(o, total == round2(sum));
 }
 

@@ -92,7 +92,7 @@ pub fn r053(i: &Input<'_>, o: &mut Vec<Where>) {
         let document = vat_totals_in(i, i.invoice.currency_code.as_deref()).count();
         root_if(o, document <= 1);
     } else {
-        root_if(o, i.facts.tax_totals_with_subtotals == 1);
+        root_if(o, i.facts.tax_totals_with_subtotals.len() == 1);
     }
 }
 

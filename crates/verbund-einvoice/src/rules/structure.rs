@@ -13,12 +13,14 @@
 mod checker;
 mod cii;
 mod recorded;
+mod singletons;
 mod special;
 mod tag;
 mod ubl;
 
 pub(crate) use checker::Checker;
 pub use cii::{CII_CONTEXTS, CII_RULES};
+pub use singletons::{CII_SINGLETONS, UBL_SINGLETONS};
 pub use ubl::{UBL_CONTEXTS, UBL_RULES};
 
 use super::Flag;
@@ -100,6 +102,40 @@ pub struct StructureFinding {
     /// The table entry.
     pub rule: &'static StructureRule,
     /// XPath of the context element (`/Invoice/cac:InvoiceLine[2]`).
+    pub location: String,
+}
+
+/// A place where a rule of the official schematron reads a path as one value (the argument
+/// of `xs:decimal()`, `normalize-space()`, `substring-after()`, …) although the XML Schema
+/// allows the path to select more: there the reference stops with an XSLT type error
+/// (`XPTY0004`) and the KoSIT validator gives no verdict. See `structure/singletons.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Singleton {
+    /// The assert (or the `let` an assert reads) whose test atomizes the path.
+    pub rule: &'static str,
+    /// The rule's `context` attribute, as in the `.sch` source.
+    pub xpath: &'static str,
+    /// The context elements; [`Anchor::Absolute`] or [`Anchor::Relative`].
+    pub context: Anchor,
+    /// Child steps from the context element; the first may be `//name` (any descendant);
+    /// the last may carry one filter, `[1]` (first of its name) or `[@name='value']`.
+    pub path: Path,
+    /// Paths that must each select something before the test reaches the value (the
+    /// left side of an `or` that guards it).
+    pub when: &'static [Path],
+    /// The context is a CII VAT breakdown, which the category rules of L, M and O take
+    /// when they match (they come first in the pattern and do not read the path as one).
+    pub unless_lmo: bool,
+}
+
+/// A document in which a [`Singleton`] path selects more than one node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ambiguous {
+    /// The table entry.
+    pub singleton: &'static Singleton,
+    /// How many nodes the path selects.
+    pub count: u32,
+    /// XPath of the context element.
     pub location: String,
 }
 

@@ -13,7 +13,7 @@ use super::{Ns, position};
 use crate::error::EinvoiceError;
 use crate::facts::Recorded;
 use crate::limits::{LimitKind, Limits};
-use crate::rules::structure::{Checker, StructureFinding};
+use crate::rules::structure::{Ambiguous, Checker, StructureFinding};
 use crate::xsd::{SchemaFinding, Validator};
 
 /// The XML Schema instance namespace (`xsi:schemaLocation` …), allowed on every element.
@@ -102,9 +102,11 @@ impl<'i> DocumentReader<'i> {
         self.root_namespace.as_deref()
     }
 
-    /// The syntax-assert findings and the empty elements (PEPPOL-R008), once the document
-    /// has been read to its end.
-    pub(crate) fn structure_findings(&mut self) -> (Vec<StructureFinding>, Vec<Recorded>) {
+    /// The syntax-assert findings, the empty elements (PEPPOL-R008) and the values read as
+    /// one that occur more than once, once the document has been read to its end.
+    pub(crate) fn structure_findings(
+        &mut self,
+    ) -> (Vec<StructureFinding>, Vec<Recorded>, Vec<Ambiguous>) {
         self.structure
             .take()
             .map(Checker::into_parts)

@@ -13,8 +13,8 @@ use std::sync::LazyLock;
 use super::special::{self, Special};
 use super::tag::{self, Suffixes, Tag};
 use super::{
-    Anchor, CII_CONTEXTS, CII_RULES, Path, StructureFinding, StructureRule, Test, UBL_CONTEXTS,
-    UBL_RULES,
+    Ambiguous, Anchor, CII_CONTEXTS, CII_RULES, CII_SINGLETONS, Path, Singleton, StructureFinding,
+    StructureRule, Test, UBL_CONTEXTS, UBL_RULES, UBL_SINGLETONS,
 };
 use crate::facts::{RECORDED_PER_RULE, Recorded};
 use crate::xml::Ns;
@@ -91,6 +91,37 @@ impl Matcher {
     }
 }
 
+/// A filter on the last step of a singleton path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StepFilter {
+    None,
+    /// `[1]`: the first child of its name.
+    First,
+    /// `[@name='value']`.
+    Attribute(&'static str, &'static str),
+}
+
+/// One path of a [`Singleton`] entry: the value path (role 0) or a `when` path.
+#[derive(Debug)]
+struct SingletonPath {
+    /// Child steps from the context element, outermost first.
+    steps: Vec<NameId>,
+    /// The first step is `//name`: the element may be at any depth below the context.
+    descendant: bool,
+    filter: StepFilter,
+}
+
+#[derive(Debug)]
+struct CompiledSingleton {
+    entry: &'static Singleton,
+    context: Vec<Matcher>,
+    /// The value path, then the `when` paths.
+    paths: Vec<SingletonPath>,
+}
+
+/// Paths per singleton entry: the value path and at most this many `when` paths.
+const SINGLETON_PATHS: usize = 3;
+
 #[derive(Debug)]
 struct CompiledContext {
     matchers: Vec<Matcher>,
@@ -115,11 +146,15 @@ pub(super) struct Compiled {
     by_name: Vec<Vec<u16>>,
     /// Contexts matched by name suffix or special code, ascending (for names not interned).
     by_other: Vec<u16>,
+    singletons: Vec<CompiledSingleton>,
+    /// Per name, the singleton paths whose last step is the name: (entry, path index).
+    singletons_by_name: Vec<Vec<(u16, u8)>>,
 }
 
 static UBL: LazyLock<Compiled> =
-    LazyLock::new(|| Compiled::new(UBL_CONTEXTS, UBL_RULES, Ns::UblInvoice));
-static CII: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(CII_CONTEXTS, CII_RULES, Ns::Rsm));
+    LazyLock::new(|| Compiled::new(UBL_CONTEXTS, UBL_RULES, UBL_SINGLETONS, Ns::UblInvoice));
+static CII: LazyLock<Compiled> =
+    LazyLock::new(|| Compiled::new(CII_CONTEXTS, CII_RULES, CII_SINGLETONS, Ns::Rsm));
 
 fn split(step: &str) -> (Ns, &str) {
     match step.split_once(':') {
@@ -129,30 +164,15 @@ fn split(step: &str) -> (Ns, &str) {
 }
 
 impl Compiled {
-    /// The tables of `contexts` and `rules`, with the element names of the schema of `root`.
-    fn new(contexts: &'static [super::Context], rules: &'static [StructureRule], root: Ns) -> Self {
-        let mut names: Vec<(Ns, &'static str)> = crate::xsd::element_names(root).collect();
-        let mut note = |step: &'static str| {
-            let step = step.trim_start_matches("//");
-            if !step.starts_with('@') {
-                names.push(split(step));
-            }
-        };
-        for context in contexts {
-            if let Anchor::Absolute(paths) | Anchor::Relative(paths) = context.anchor {
-                paths.iter().flat_map(|p| p.iter()).for_each(|s| note(s));
-            }
-        }
-        for rule in rules {
-            match rule.test {
-                Test::Count { paths, .. } => {
-                    paths.iter().flat_map(|p| p.iter()).for_each(|s| note(s));
-                }
-                Test::NotBoth(a, b) => a.iter().chain(b.iter()).for_each(|s| note(s)),
-                Test::Special => {}
-            }
-        }
-        let names = Names::new(names);
+    /// The tables of `contexts`, `rules` and `singletons`, with the element names of the schema
+    /// of `root`.
+    fn new(
+        contexts: &'static [super::Context],
+        rules: &'static [StructureRule],
+        singletons: &'static [Singleton],
+        root: Ns,
+    ) -> Self {
+        let names = Names::new(table_names(contexts, rules, singletons, root));
         let decl_ids = crate::xsd::element_names(root)
             .map(|(ns, local)| names.id(ns, local).expect("every schema name is interned"))
             .collect();
@@ -168,8 +188,11 @@ impl Compiled {
             nodes: Vec::new(),
             by_name: vec![Vec::new(); names.len()],
             by_other: Vec::new(),
+            singletons: Vec::new(),
+            singletons_by_name: vec![Vec::new(); names.len()],
             names,
         };
+        compiled.singletons_compile(singletons);
         for (index, context) in contexts.iter().enumerate() {
             let index = u16::try_from(index).expect("fewer than 65,536 contexts");
             let matchers = compiled.matchers(context);
@@ -223,6 +246,60 @@ impl Compiled {
             by_name.dedup();
         }
         compiled
+    }
+
+    fn singletons_compile(&mut self, singletons: &'static [Singleton]) {
+        for (index, entry) in singletons.iter().enumerate() {
+            assert!(
+                entry.when.len() < SINGLETON_PATHS,
+                "{}: too many when paths",
+                entry.rule
+            );
+            assert!(
+                matches!(entry.context, Anchor::Absolute(_) | Anchor::Relative(_)),
+                "{}: a singleton context is a path",
+                entry.rule
+            );
+            let index = u16::try_from(index).expect("few singleton entries");
+            let context = self.matchers(&super::Context {
+                xpath: entry.xpath,
+                anchor: entry.context,
+            });
+            let mut paths = Vec::new();
+            for (role, path) in [&entry.path].into_iter().chain(entry.when).enumerate() {
+                let mut steps = Vec::new();
+                let mut filter = StepFilter::None;
+                for (i, step) in path.iter().enumerate() {
+                    let (step, found) = step_unfiltered(step);
+                    assert!(
+                        found == StepFilter::None || i + 1 == path.len(),
+                        "{}: only the last step has a filter",
+                        entry.rule
+                    );
+                    filter = found;
+                    steps.push(self.step_id(step.trim_start_matches("//")));
+                }
+                let descendant = path[0].starts_with("//");
+                assert!(
+                    !descendant || path.len() == 1,
+                    "{}: a descendant path has one step",
+                    entry.rule
+                );
+                let last = *steps.last().expect("a path has steps");
+                let role = u8::try_from(role).expect("few paths");
+                self.singletons_by_name[usize::from(last)].push((index, role));
+                paths.push(SingletonPath {
+                    steps,
+                    descendant,
+                    filter,
+                });
+            }
+            self.singletons.push(CompiledSingleton {
+                entry,
+                context,
+                paths,
+            });
+        }
     }
 
     fn node_new(&mut self) -> u32 {
@@ -359,6 +436,25 @@ pub(super) struct Frame<'i> {
     has_text: bool,
     /// Exempt from PEPPOL-R008 (CII excludes `ram:ApplicableHeaderTradeDelivery`).
     may_be_empty: bool,
+    /// Unique per element of the document, from 1: tells apart the elements that open
+    /// one after another at one depth.
+    serial: u32,
+}
+
+/// The nodes one singleton path selected below the context element with `serial`.
+#[derive(Debug, Clone, Copy, Default)]
+struct SingletonCount {
+    serial: u32,
+    count: u32,
+}
+
+/// A singleton entry whose value path selected two nodes below the context element at
+/// `depth`; decided when that element closes (its `when` paths may come later).
+#[derive(Debug)]
+struct SingletonPending {
+    entry: u16,
+    depth: usize,
+    serial: u32,
 }
 
 /// The per-document state of the checker.
@@ -380,6 +476,12 @@ pub(crate) struct Checker<'i> {
     pub(super) text_depth: Option<usize>,
     /// Failures of model rules found in the stream (`SyntaxFacts::recorded`).
     recorded: Vec<Recorded>,
+    /// Elements opened so far (the last serial given).
+    opened: u32,
+    /// Per singleton entry and path, the latest context element and its count.
+    singleton_counts: Vec<[SingletonCount; SINGLETON_PATHS]>,
+    singleton_pending: Vec<SingletonPending>,
+    ambiguous: Vec<Ambiguous>,
 }
 
 impl<'i> Checker<'i> {
@@ -411,6 +513,13 @@ impl<'i> Checker<'i> {
             text: String::new(),
             text_depth: None,
             recorded: Vec::new(),
+            opened: 0,
+            singleton_counts: vec![
+                [SingletonCount::default(); SINGLETON_PATHS];
+                compiled.singletons.len()
+            ],
+            singleton_pending: Vec::new(),
+            ambiguous: Vec::new(),
         })
     }
 
@@ -420,10 +529,10 @@ impl<'i> Checker<'i> {
         &self.compiled.decl_ids
     }
 
-    /// The findings and the recorded failures of model rules, once the document has been
-    /// read.
-    pub(crate) fn into_parts(self) -> (Vec<StructureFinding>, Vec<Recorded>) {
-        (self.findings, self.recorded)
+    /// The findings, the recorded failures of model rules and the paths that select more
+    /// than one value where a rule reads one, once the document has been read.
+    pub(crate) fn into_parts(self) -> (Vec<StructureFinding>, Vec<Recorded>, Vec<Ambiguous>) {
+        (self.findings, self.recorded, self.ambiguous)
     }
 
     /// Records a failure of the model rule `rule` at the open element at `depth`.
@@ -494,8 +603,15 @@ impl<'i> Checker<'i> {
             // `name() = 'ram:ApplicableHeaderTradeDelivery'` compares the name as written.
             frame.may_be_empty = tag == Tag::ApplicableHeaderTradeDelivery
                 && written == "ram:ApplicableHeaderTradeDelivery";
+            frame.serial = self.opened.wrapping_add(1);
         }
         self.depth += 1;
+        self.opened = self.opened.wrapping_add(1);
+        if let Some(id) = id
+            && !self.compiled.singletons_by_name[usize::from(id)].is_empty()
+        {
+            self.singletons_open(id, attrs);
+        }
         if depth > 0 {
             let parent_states = self.frames[depth - 1].states_start..states_start;
             for i in parent_states {
@@ -605,17 +721,108 @@ impl<'i> Checker<'i> {
 
     fn matches(&self, matcher: &Matcher, ns: Ns, name: &str) -> bool {
         match matcher {
-            Matcher::Path { steps, absolute } => {
-                let depth = self.depth;
-                if steps.len() > depth || (*absolute && steps.len() != depth) {
-                    return false;
-                }
-                steps
-                    .iter()
-                    .zip(self.frames[..depth].iter().rev())
-                    .all(|(&step, frame)| frame.id == Some(step))
-            }
+            Matcher::Path { steps, absolute } => self.path_matches(steps, *absolute, self.depth),
             Matcher::EndsWith { .. } | Matcher::Special(_) => matcher.matches_name(ns, name),
+        }
+    }
+
+    /// Whether the open elements `frames[..depth]` end with `steps` (innermost first).
+    fn path_matches(&self, steps: &[NameId], absolute: bool, depth: usize) -> bool {
+        if steps.len() > depth || (absolute && steps.len() != depth) {
+            return false;
+        }
+        steps
+            .iter()
+            .zip(self.frames[..depth].iter().rev())
+            .all(|(&step, frame)| frame.id == Some(step))
+    }
+
+    /// Counts the element just opened for each singleton path it ends.
+    fn singletons_open(&mut self, id: NameId, attrs: &[(Cow<'i, str>, Cow<'i, str>)]) {
+        let compiled = self.compiled;
+        let depth = self.depth - 1;
+        for &(entry, role) in &compiled.singletons_by_name[usize::from(id)] {
+            let singleton = &compiled.singletons[usize::from(entry)];
+            let path = &singleton.paths[usize::from(role)];
+            let selected = match path.filter {
+                StepFilter::None => true,
+                StepFilter::First => self.frames[depth].position == 1,
+                StepFilter::Attribute(name, value) => {
+                    attrs.iter().any(|(n, v)| n == name && v == value)
+                }
+            };
+            if !selected {
+                continue;
+            }
+            let in_context = |context_depth: usize| {
+                singleton.context.iter().any(|m| match m {
+                    Matcher::Path { steps, absolute } => {
+                        self.path_matches(steps, *absolute, context_depth + 1)
+                    }
+                    Matcher::EndsWith { .. } | Matcher::Special(_) => false,
+                })
+            };
+            let context_depth = if path.descendant {
+                (0..depth).find(|&d| in_context(d))
+            } else {
+                let steps = path.steps.len();
+                depth
+                    .checked_sub(steps)
+                    .filter(|&c| {
+                        path.steps[..steps - 1]
+                            .iter()
+                            .zip(&self.frames[c + 1..depth])
+                            .all(|(&step, frame)| frame.id == Some(step))
+                    })
+                    .filter(|&c| in_context(c))
+            };
+            let Some(context_depth) = context_depth else {
+                continue;
+            };
+            let serial = self.frames[context_depth].serial;
+            let counted = &mut self.singleton_counts[usize::from(entry)][usize::from(role)];
+            if counted.serial == serial {
+                counted.count = counted.count.saturating_add(1);
+            } else {
+                *counted = SingletonCount { serial, count: 1 };
+            }
+            if role == 0 && counted.count == 2 {
+                self.singleton_pending.push(SingletonPending {
+                    entry,
+                    depth: context_depth,
+                    serial,
+                });
+            }
+        }
+    }
+
+    /// Decides the singleton entries of the context element at `depth`, which closes.
+    fn singletons_close(&mut self, depth: usize) {
+        let compiled = self.compiled;
+        let serial = self.frames[depth].serial;
+        let mut i = 0;
+        while i < self.singleton_pending.len() {
+            let pending = &self.singleton_pending[i];
+            if pending.depth != depth {
+                i += 1;
+                continue;
+            }
+            let entry = usize::from(pending.entry);
+            let current = pending.serial == serial;
+            self.singleton_pending.swap_remove(i);
+            let singleton = &compiled.singletons[entry];
+            let counts = &self.singleton_counts[entry];
+            let reached = (1..singleton.paths.len())
+                .all(|role| counts[role].serial == serial && counts[role].count > 0)
+                && !(singleton.entry.unless_lmo && special::vat_breakdown_lmo(&self.frames[depth]));
+            if current && reached {
+                let location = self.location(depth);
+                self.ambiguous.push(Ambiguous {
+                    singleton: singleton.entry,
+                    count: counts[0].count,
+                    location,
+                });
+            }
         }
     }
 
@@ -673,6 +880,9 @@ impl<'i> Checker<'i> {
             return;
         };
         special::close(self);
+        if !self.singleton_pending.is_empty() {
+            self.singletons_close(depth);
+        }
         if let Some(context) = self.frames[depth].context {
             let compiled = self.compiled;
             let start = self.frames[depth].counters_start;
@@ -760,6 +970,65 @@ impl<'i> Checker<'i> {
             }
         }
         out
+    }
+}
+
+/// The element names of the schema of `root` and of every table, to intern.
+fn table_names(
+    contexts: &'static [super::Context],
+    rules: &'static [StructureRule],
+    singletons: &'static [Singleton],
+    root: Ns,
+) -> Vec<(Ns, &'static str)> {
+    let mut names: Vec<(Ns, &'static str)> = crate::xsd::element_names(root).collect();
+    let mut note = |step: &'static str| {
+        let step = step.trim_start_matches("//");
+        if !step.starts_with('@') {
+            names.push(split(step));
+        }
+    };
+    for context in contexts {
+        if let Anchor::Absolute(paths) | Anchor::Relative(paths) = context.anchor {
+            paths.iter().flat_map(|p| p.iter()).for_each(|s| note(s));
+        }
+    }
+    for rule in rules {
+        match rule.test {
+            Test::Count { paths, .. } => {
+                paths.iter().flat_map(|p| p.iter()).for_each(|s| note(s));
+            }
+            Test::NotBoth(a, b) => a.iter().chain(b.iter()).for_each(|s| note(s)),
+            Test::Special => {}
+        }
+    }
+    for entry in singletons {
+        let paths = entry.when.iter().chain([&entry.path]);
+        paths
+            .flat_map(|p| p.iter())
+            .for_each(|s| note(step_unfiltered(s).0));
+        if let Anchor::Absolute(paths) | Anchor::Relative(paths) = entry.context {
+            paths.iter().flat_map(|p| p.iter()).for_each(|s| note(s));
+        }
+    }
+    names
+}
+
+/// A singleton path step without its filter, and the filter.
+fn step_unfiltered(step: &'static str) -> (&'static str, StepFilter) {
+    let Some((name, filter)) = step.split_once('[') else {
+        return (step, StepFilter::None);
+    };
+    let filter = filter.strip_suffix(']').unwrap_or(filter);
+    if filter == "1" {
+        return (name, StepFilter::First);
+    }
+    let attribute = filter.strip_prefix('@').and_then(|f| f.split_once('='));
+    match attribute {
+        Some((attribute, value)) => {
+            let value = value.trim_matches('\'');
+            (name, StepFilter::Attribute(attribute, value))
+        }
+        None => panic!("unknown step filter in {step}"),
     }
 }
 

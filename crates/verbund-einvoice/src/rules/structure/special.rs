@@ -118,6 +118,10 @@ const F_TEXT: u32 = 1 << 19;
 const F_PRICE_INDICATOR: u32 = 1 << 20;
 const F_PRICE_ALLOWANCE: u32 = 1 << 21;
 const F_PRICE_AMOUNT: u32 = 1 << 22;
+/// A CII `ram:ApplicableTradeTax` whose `upper-case(ram:TypeCode)` is `VAT` …
+const F_VAT_ANY_CASE: u32 = 1 << 23;
+/// … and whose `ram:CategoryCode` is `L`, `M` or `O`.
+const F_CATEGORY_LMO: u32 = 1 << 24;
 
 /// Facts about the whole document.
 #[derive(Debug, Default)]
@@ -180,6 +184,14 @@ pub(super) fn attr<'a>(attrs: &'a [(Cow<'_, str>, Cow<'_, str>)], name: &str) ->
         .iter()
         .find(|(n, _)| n == name)
         .map(|(_, v)| v.as_ref())
+}
+
+/// Whether a CII VAT breakdown is the context of the category rules of L, M or O
+/// (`ram:ApplicableTradeTax[ram:CategoryCode = 'O'][upper-case(ram:TypeCode) = 'VAT']`),
+/// which come before the general breakdown rule in the CEN pattern and so take its place.
+pub(super) fn vat_breakdown_lmo(frame: &Frame<'_>) -> bool {
+    let both = F_VAT_ANY_CASE | F_CATEGORY_LMO;
+    frame.facts.flags & both == both
 }
 
 /// XPath `upper-case(text) = 'VAT'` and the like, without allocating.
@@ -348,7 +360,9 @@ fn cii_open(
         {
             return true;
         }
-        (Ns::Ram, Tag::DueDateTypeCode) if parent_is(Ns::Ram, Tag::ApplicableTradeTax) => {
+        (Ns::Ram, Tag::DueDateTypeCode | Tag::CategoryCode)
+            if parent_is(Ns::Ram, Tag::ApplicableTradeTax) =>
+        {
             return true;
         }
         (Ns::Ram, Tag::URIID) if parent_ends(S_REFERENCED_DOCUMENT) => {
@@ -665,7 +679,19 @@ fn cii_close(checker: &mut Checker<'_>, depth: usize, text: &str) {
                 "VAT" => F_VAT,
                 _ => 0,
             };
-            checker.frames[depth - 1].facts.flags |= code | F_CODE_ANY;
+            let any_case = if upper_eq(text, "VAT") {
+                F_VAT_ANY_CASE
+            } else {
+                0
+            };
+            checker.frames[depth - 1].facts.flags |= code | F_CODE_ANY | any_case;
+        }
+        (Ns::Ram, Tag::CategoryCode)
+            if flag(F_TEXT)
+                && matches!(text, "L" | "M" | "O")
+                && parent.is_some_and(|(n, t, _)| n == Ns::Ram && t == Tag::ApplicableTradeTax) =>
+        {
+            checker.frames[depth - 1].facts.flags |= F_CATEGORY_LMO;
         }
         (Ns::Ram, Tag::DueDateTypeCode) if flag(F_TEXT) => {
             checker.special.due_date_type_code.add(text);

@@ -79,6 +79,7 @@ tags! {
     BasisQuantity,
     BilledQuantity,
     BillingSpecifiedPeriod,
+    CategoryCode,
     ChargeIndicator,
     ChargeTotalAmount,
     ClassifiedTaxCategory,
