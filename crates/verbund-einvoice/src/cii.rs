@@ -265,6 +265,13 @@ impl CiiMapper {
                 self.facts.indicators_not_literal.push(at);
             }
         }
+        self.facts.payment_terms_with_due_date_or_text = e
+            .all("ram:SpecifiedTradePaymentTerms")
+            .iter()
+            .filter(|t| {
+                t.get("ram:DueDateDateTime").is_some() || t.get("ram:Description").is_some()
+            })
+            .count();
         if let Some(terms) = e.get("ram:SpecifiedTradePaymentTerms") {
             inv.payment_terms = terms.text("ram:Description");
             inv.payment_due_date =

@@ -31,6 +31,10 @@ pub struct SyntaxFacts {
     /// `ram:URIUniversalCommunication` has no scheme (BR-62, BR-63; the model keeps no
     /// electronic address without `ram:URIID`).
     pub(crate) unschemed_addresses: Vec<Where>,
+    /// CII: the `ram:SpecifiedTradePaymentTerms` with a `ram:DueDateDateTime` or a
+    /// `ram:Description` element, whatever its content (BR-CO-25 tests the elements; the
+    /// model holds only a due date in format 102 and the first terms).
+    pub(crate) payment_terms_with_due_date_or_text: usize,
     /// UBL: each `cac:TaxTotal` with a `cac:TaxSubtotal`: its `cbc:TaxAmount` and the sum of
     /// its subtotals' (PEPPOL-R053 counts them; BR-CO-14 compares per `cac:TaxTotal`).
     pub(crate) tax_totals_with_subtotals: Vec<(Option<Decimal>, Decimal)>,

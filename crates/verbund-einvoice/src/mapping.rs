@@ -23,6 +23,23 @@ pub(crate) struct Mapped {
     pub(crate) first_error: Option<EinvoiceError>,
 }
 
+/// `value` with the scale the rules count as its decimals. The BR-DEC rules count characters,
+/// `string-length(substring-after(., '.'))`, so whitespace after a fraction counts too:
+/// `"0.01 "` has three. The value stays the same (`0.010 = 0.01`); only its scale, which the
+/// model keeps as the decimals written, grows by the trailing whitespace.
+fn with_written_decimals(value: Decimal, text: &str) -> Decimal {
+    let trimmed = text.trim_end_matches([' ', '\t', '\r', '\n']);
+    let trailing = u32::try_from(text.len() - trimmed.len()).unwrap_or(u32::MAX);
+    if trailing == 0 || !trimmed.contains('.') {
+        return value;
+    }
+    let mut written = value;
+    written.rescale(value.scale().saturating_add(trailing));
+    // `rescale` stops at the 28 digits a `Decimal` holds; more decimals than that fail
+    // BR-DEC all the same.
+    written
+}
+
 /// Reads typed values from fragments, keeping the first error.
 #[derive(Debug, Default)]
 pub(crate) struct Values {
@@ -40,7 +57,7 @@ impl Values {
         if value.is_none() {
             self.fail(term, text, "Dezimalzahl");
         }
-        value
+        value.map(|v| with_written_decimals(v, text))
     }
 
     pub(crate) fn bool(
@@ -143,4 +160,25 @@ pub(crate) fn assign_vat_totals(invoice: &mut Invoice, amounts: Vec<(Decimal, Op
         .into_iter()
         .map(|(value, currency)| CurrencyAmount { value, currency })
         .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::with_written_decimals;
+
+    #[test]
+    fn trailing_whitespace_after_a_fraction_counts_as_decimals() {
+        let read = |text: &str| {
+            let value = crate::lexical::parse_decimal(text).expect("a decimal");
+            with_written_decimals(value, text)
+        };
+        let padded = read("0.01 \n");
+        assert_eq!(padded, Decimal::new(1, 2));
+        assert_eq!(padded.scale(), 4);
+        assert_eq!(read(" 0.01").scale(), 2);
+        assert_eq!(read("100 ").scale(), 0);
+        assert_eq!(read("100.").scale(), 0);
+    }
 }

@@ -16,16 +16,10 @@ use verbund_einvoice::{AMBIGUOUS, Level, Limits, SCHEMA, UNSAFE, Verdict, valida
 
 /// Recipes where the engine knowingly differs from the reference in the report (never in the
 /// verdict), with the reason.
-const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
-    (
-        "ubl-br-dec-18-whitespace-in-amount",
-        "the parser trims the whitespace that BR-DEC-18's string-length counts; UBL-DT-01 agrees",
-    ),
-    (
-        "cii-dt-097-date-lexical",
-        "a CII date that is not YYYYMMDD is a parse error (VB-EINV-INVALID-VALUE) before CII-DT-097",
-    ),
-];
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
+    "cii-dt-097-date-lexical",
+    "a CII date that is not YYYYMMDD is a parse error (VB-EINV-INVALID-VALUE) before CII-DT-097",
+)];
 
 fn verdict_name(v: Verdict) -> &'static str {
     match v {

@@ -455,10 +455,14 @@ pub fn br_co_25(i: &Input<'_>, o: &mut Vec<Where>) {
         .totals
         .amount_due
         .is_some_and(|a| a > Decimal::ZERO);
-    root_if(
-        o,
-        !positive || i.invoice.payment_due_date.is_some() || i.invoice.payment_terms.is_some(),
-    );
+    let written = match i.syntax {
+        // `//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime`: the element, in any format.
+        Syntax::Cii => i.facts.payment_terms_with_due_date_or_text > 0,
+        Syntax::UblInvoice | Syntax::UblCreditNote => {
+            i.invoice.payment_due_date.is_some() || i.invoice.payment_terms.is_some()
+        }
+    };
+    root_if(o, !positive || written);
 }
 
 // BR-CO-21 … BR-CO-24 repeat BR-33/38/42/44 with other wording; both ids are reported.
