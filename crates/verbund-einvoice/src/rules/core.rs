@@ -126,10 +126,15 @@ pub fn br_19(i: &Input<'_>, o: &mut Vec<Where>) {
     }
 }
 pub fn br_56(i: &Input<'_>, o: &mut Vec<Where>) {
+    // UBL tests that the element exists; CII `normalize-space(…) != ''`.
+    let missing = |id: &Option<String>| match id {
+        None => true,
+        Some(id) => i.syntax == Syntax::Cii && crate::lexical::trim_xml(id).is_empty(),
+    };
     if i.invoice
         .tax_representative
         .as_ref()
-        .is_some_and(|t| t.vat_id.is_none())
+        .is_some_and(|t| missing(&t.vat_id))
     {
         o.push(Where::TaxRepresentative);
     }
@@ -445,7 +450,14 @@ pub fn br_co_19(i: &Input<'_>, o: &mut Vec<Where>) {
 }
 pub fn br_co_26(i: &Input<'_>, o: &mut Vec<Where>) {
     let s = &i.invoice.seller;
-    if s.vat_id.is_none() && s.identifiers.is_empty() && s.legal_registration_id.is_none() {
+    // The rule tests `cac:PartyIdentification/cbc:ID` (CII `ram:ID`) as written: a SEPA
+    // creditor identifier (BT-90) in that place counts too.
+    let written_ids = !i.facts.seller_party_ids.is_empty();
+    if s.vat_id.is_none()
+        && s.identifiers.is_empty()
+        && s.legal_registration_id.is_none()
+        && !written_ids
+    {
         o.push(Where::Seller);
     }
 }

@@ -75,7 +75,8 @@ pub(super) fn payee(p: Element<'_, '_>) -> Payee {
 pub(super) fn tax_representative(p: Element<'_, '_>) -> TaxRepresentative {
     TaxRepresentative {
         name: p.text("cac:PartyName/cbc:Name"),
-        vat_id: p.text("cac:PartyTaxScheme/cbc:CompanyID"),
+        // BT-63 is the VAT id: the `cac:PartyTaxScheme` of scheme VAT (BR-56).
+        vat_id: tax_ids(p).0,
         address: p.get("cac:PostalAddress").map(address),
     }
 }
@@ -90,16 +91,16 @@ pub(super) fn delivery(v: &mut Values, d: Element<'_, '_>) -> Delivery {
 }
 
 /// (BT-31/BT-48 VAT id, BT-32 tax registration id): `cac:PartyTaxScheme` with tax scheme
-/// `VAT` is the VAT id, any other scheme (XRechnung uses `FC`) the tax registration.
+/// `VAT` is the VAT id, any other scheme (XRechnung uses `FC`) the tax registration. The
+/// rules select the scheme as `normalize-space(upper-case(cbc:ID)) = 'VAT'`.
 fn tax_ids(p: Element<'_, '_>) -> (Option<String>, Option<String>) {
     let mut vat = None;
     let mut other = None;
     for scheme in p.all("cac:PartyTaxScheme") {
-        let slot = if scheme.text("cac:TaxScheme/cbc:ID").as_deref() == Some("VAT") {
-            &mut vat
-        } else {
-            &mut other
-        };
+        let is_vat = scheme
+            .get("cac:TaxScheme/cbc:ID")
+            .is_some_and(|id| crate::lexical::trim_xml(id.value()).to_uppercase() == "VAT");
+        let slot = if is_vat { &mut vat } else { &mut other };
         if slot.is_none() {
             *slot = scheme.text("cbc:CompanyID");
         }
