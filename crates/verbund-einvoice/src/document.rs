@@ -130,7 +130,7 @@ fn parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Failure> {
         Syntax::Cii => cii::read(&mut reader, limits)?,
     };
     reader.finish()?;
-    let (structure_findings, recorded, ambiguous) = reader.structure_findings();
+    let (structure_findings, recorded, mut ambiguous) = reader.structure_findings();
     let schema_findings = reader.schema_findings();
     let ids: Vec<&str> = mapped
         .specification_ids
@@ -151,6 +151,17 @@ fn parse(input: &[u8], limits: &Limits) -> Result<ParsedInvoice, Failure> {
             findings: schema_findings,
         });
     }
+    // Some places are read only on an invoice with a VAT breakdown of one category.
+    let breakdowns = &mapped.invoice.vat_breakdown;
+    ambiguous.retain(|found| {
+        found.singleton.with_vat_category.is_none_or(|category| {
+            breakdowns.iter().any(|b| {
+                b.category_code
+                    .as_deref()
+                    .is_some_and(|c| crate::lexical::trim_xml(c) == category)
+            })
+        })
+    });
     // The reference stops at an ambiguous value before any rule could reject a value the
     // model cannot hold.
     if let Some(error) = mapped.first_error

@@ -126,6 +126,10 @@ pub struct Singleton {
     /// The context is a CII VAT breakdown, which the category rules of L, M and O take
     /// when they match (they come first in the pattern and do not read the path as one).
     pub unless_lmo: bool,
+    /// The test reaches the path only on an invoice with a VAT breakdown of this category
+    /// (UBL BR-IC-11/-12: `exists(…/cac:TaxCategory[…'VAT']/cbc:ID[normalize-space(.) = 'K'])
+    /// and string-length(…)`); decided by [`crate::validate`] on the model.
+    pub with_vat_category: Option<&'static str>,
 }
 
 /// A document in which a [`Singleton`] path selects more than one node.

@@ -13,8 +13,8 @@
 //! document per entry with the reference's verdict.
 //!
 //! Not listed (the reference raises the error there too, on documents the engine answers
-//! with a verdict): UBL BR-IC-11/-12 (two `cac:Delivery` with dates on an invoice with VAT
-//! category K), CII BR-DE-CVD-05 (two values of a `cva` product characteristic, CVD only).
+//! with a verdict): CII BR-DE-CVD-05 (two values of a `cva` product characteristic, CVD
+//! only).
 
 use super::Anchor::{Absolute, Relative};
 use super::Singleton;
@@ -32,6 +32,7 @@ const fn at(
         path,
         when: &[],
         unless_lmo: false,
+        with_vat_category: None,
     }
 }
 
@@ -105,6 +106,8 @@ pub static UBL_SINGLETONS: &[Singleton] = &[
     at("BR-06", "/ubl:Invoice | /cn:CreditNote", UBL_ROOT, &["cac:AccountingSupplierParty", "cac:Party", "cac:PartyLegalEntity", "cbc:RegistrationName"]),
     at("BR-07", "/ubl:Invoice | /cn:CreditNote", UBL_ROOT, &["cac:AccountingCustomerParty", "cac:Party", "cac:PartyLegalEntity", "cbc:RegistrationName"]),
     at("BR-18", "cac:TaxRepresentativeParty", Relative(&[&["cac:TaxRepresentativeParty"]]), &["cac:PartyName", "cbc:Name"]),
+    Singleton { with_vat_category: Some("K"), ..at("BR-IC-11", "/ubl:Invoice | /cn:CreditNote", UBL_ROOT, &["cac:Delivery", "cbc:ActualDeliveryDate"]) },
+    Singleton { with_vat_category: Some("K"), ..at("BR-IC-12", "/ubl:Invoice | /cn:CreditNote", UBL_ROOT, &["cac:Delivery", "cac:DeliveryLocation", "cac:Address", "cac:Country", "cbc:IdentificationCode"]) },
     // XRechnung, on a line period's dates: `xs:date(text()) >= xs:date(../../../cac:InvoicePeriod/cbc:StartDate)`.
     Singleton { when: &[&["cac:InvoiceLine", "cac:InvoicePeriod", "cbc:StartDate"]], ..at("PEPPOL-EN16931-R110", LINE_PERIOD_START_XPATH, Absolute(&[&["ubl:Invoice"]]), &["cac:InvoicePeriod", "cbc:StartDate"]) },
     Singleton { when: &[&["cac:CreditNoteLine", "cac:InvoicePeriod", "cbc:StartDate"]], ..at("PEPPOL-EN16931-R110", LINE_PERIOD_START_XPATH, Absolute(&[&["cn:CreditNote"]]), &["cac:InvoicePeriod", "cbc:StartDate"]) },
