@@ -128,7 +128,7 @@ pub struct Singleton {
     pub unless_lmo: bool,
     /// The test reaches the path only on an invoice with a VAT breakdown of this category
     /// (UBL BR-IC-11/-12: `exists(…/cac:TaxCategory[…'VAT']/cbc:ID[normalize-space(.) = 'K'])
-    /// and string-length(…)`); decided by [`crate::validate`] on the model.
+    /// and string-length(…)`); decided on the model once it is read.
     pub with_vat_category: Option<&'static str>,
 }
 

@@ -119,7 +119,7 @@ struct CompiledSingleton {
     paths: Vec<SingletonPath>,
 }
 
-/// Paths per singleton entry: the value path and at most this many `when` paths.
+/// Paths per singleton entry at most: the value path and its `when` paths.
 const SINGLETON_PATHS: usize = 3;
 
 #[derive(Debug)]
@@ -448,13 +448,12 @@ struct SingletonCount {
     count: u32,
 }
 
-/// A singleton entry whose value path selected two nodes below the context element at
+/// A singleton entry whose value path selected two nodes below the open context element at
 /// `depth`; decided when that element closes (its `when` paths may come later).
 #[derive(Debug)]
 struct SingletonPending {
     entry: u16,
     depth: usize,
-    serial: u32,
 }
 
 /// The per-document state of the checker.
@@ -603,10 +602,10 @@ impl<'i> Checker<'i> {
             // `name() = 'ram:ApplicableHeaderTradeDelivery'` compares the name as written.
             frame.may_be_empty = tag == Tag::ApplicableHeaderTradeDelivery
                 && written == "ram:ApplicableHeaderTradeDelivery";
-            frame.serial = self.opened.wrapping_add(1);
+            self.opened = self.opened.wrapping_add(1);
+            frame.serial = self.opened;
         }
         self.depth += 1;
-        self.opened = self.opened.wrapping_add(1);
         if let Some(id) = id
             && !self.compiled.singletons_by_name[usize::from(id)].is_empty()
         {
@@ -790,7 +789,6 @@ impl<'i> Checker<'i> {
                 self.singleton_pending.push(SingletonPending {
                     entry,
                     depth: context_depth,
-                    serial,
                 });
             }
         }
@@ -802,20 +800,17 @@ impl<'i> Checker<'i> {
         let serial = self.frames[depth].serial;
         let mut i = 0;
         while i < self.singleton_pending.len() {
-            let pending = &self.singleton_pending[i];
-            if pending.depth != depth {
+            if self.singleton_pending[i].depth != depth {
                 i += 1;
                 continue;
             }
-            let entry = usize::from(pending.entry);
-            let current = pending.serial == serial;
-            self.singleton_pending.swap_remove(i);
+            let entry = usize::from(self.singleton_pending.swap_remove(i).entry);
             let singleton = &compiled.singletons[entry];
             let counts = &self.singleton_counts[entry];
             let reached = (1..singleton.paths.len())
                 .all(|role| counts[role].serial == serial && counts[role].count > 0)
                 && !(singleton.entry.unless_lmo && special::vat_breakdown_lmo(&self.frames[depth]));
-            if current && reached {
+            if reached {
                 let location = self.location(depth);
                 self.ambiguous.push(Ambiguous {
                     singleton: singleton.entry,
