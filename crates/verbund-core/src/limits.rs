@@ -12,13 +12,18 @@ pub struct Limits {
     pub page_size_default: u32,
     /// Largest accepted e-invoice (API body or upload), in bytes.
     pub einvoice_bytes_max: usize,
-    /// Failed logins for one username before it is locked.
-    pub login_failures_max: u32,
-    /// How long a locked username stays locked, in seconds.
-    pub login_lockout_seconds: i64,
-    /// Failed logins from one client address per window before it is throttled.
-    pub login_attempts_per_ip_max: u32,
-    /// The window for per-address throttling, in seconds.
+    /// Login attempts for one name (from places it has not logged in from) before each
+    /// further attempt must wait a growing delay. There is no hard lock.
+    pub login_account_free_attempts: u32,
+    /// Login attempts from one client address (IPv6: its /64) before each further attempt
+    /// must wait a growing delay. Successful logins give their attempt back.
+    pub login_address_free_attempts: u32,
+    /// The first delay, in seconds; each further attempt doubles it.
+    pub login_delay_first_seconds: i64,
+    /// The longest delay between two attempts, in seconds.
+    pub login_delay_max_seconds: i64,
+    /// A login guard forgets its attempts after this long without one, in seconds; longer
+    /// than the longest delay, so that waiting it out does not restore the free attempts.
     pub login_window_seconds: i64,
     /// Session lifetime without activity, in seconds.
     pub session_idle_seconds: i64,
@@ -38,10 +43,11 @@ impl Default for Limits {
             einvoice_bytes_max: 64 * 1024 * 1024,
             page_size_max: 200,
             page_size_default: 50,
-            login_failures_max: 5,
-            login_lockout_seconds: 15 * 60,
-            login_attempts_per_ip_max: 20,
-            login_window_seconds: 15 * 60,
+            login_account_free_attempts: 5,
+            login_address_free_attempts: 20,
+            login_delay_first_seconds: 1,
+            login_delay_max_seconds: 15 * 60,
+            login_window_seconds: 24 * 60 * 60,
             session_idle_seconds: 30 * 60,
             session_absolute_seconds: 10 * 60 * 60,
             blob_key_bytes_max: 512,

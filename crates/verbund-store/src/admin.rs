@@ -145,33 +145,35 @@ impl<'a> AdminStore<'a> {
         User::from_row(&row)
     }
 
-    /// Sets a new password (CLI recovery for locked-out administrators); clears a lockout.
+    /// Sets a new password (CLI recovery, for example after a compromise): ends every
+    /// session of the user and lifts the login delays on the account, in one transaction.
+    /// Returns how many sessions ended.
     pub async fn password_set(
         &self,
         ctx: &Context,
         user: UserId,
         password: Password,
-    ) -> Result<(), StoreError> {
+    ) -> Result<u64, StoreError> {
         let hash = hash_password(password).await?;
-        let home = self.user(user).await?.home_authority_id;
-        let mut change = Change::begin(self.store, &home, ctx).await?;
-        sqlx::query(
-            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL \
-             WHERE id = $2",
-        )
-        .bind(hash)
-        .bind(user.to_string())
-        .execute(change.conn())
-        .await?;
+        let account = self.user(user).await?;
+        let mut change = Change::begin(self.store, &account.home_authority_id, ctx).await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user.to_string())
+            .execute(change.conn())
+            .await?;
+        let ended = crate::auth::end_sessions(change.conn(), user).await?;
+        crate::auth::clear_account_guards(change.conn(), &account).await?;
         change
             .record(
                 "user.password_set",
                 "user",
                 &user.to_string(),
-                &serde_json::json!({}),
+                &serde_json::json!({ "sessions_ended": ended }),
             )
             .await?;
-        change.commit().await
+        change.commit().await?;
+        Ok(ended)
     }
 
     /// One account by id.

@@ -12,7 +12,7 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
-use verbund_core::{AuthorityId, Password, Role, Timestamp, TokenId, UserId, Username};
+use verbund_core::{AuthorityId, Password, Role, TokenId, UserId, Username};
 
 use crate::audit::Change;
 use crate::records::{opt_ts_col, parse_col, ts_col};
@@ -114,9 +114,8 @@ pub enum LoginOutcome {
     Success(User),
     /// Unknown user, wrong password or disabled account (deliberately not told apart).
     Invalid,
-    /// Too many failures for this username; locked until the given time.
-    Locked(Timestamp),
-    /// Too many failures from this client address; try again later.
+    /// Refused unchecked: too many attempts for this name or from this address; a later
+    /// attempt gets through (the delay grows with each attempt, up to a limit).
     Throttled,
 }
 
@@ -182,143 +181,137 @@ impl<'a> AuthStore<'a> {
         Ok(Some(principal))
     }
 
-    /// Checks a username and password, with throttling per client address and lockout per
-    /// username. Outcomes for existing accounts are audited in their home authority.
+    /// Checks a username and password. Every attempt is charged to guards before anything is
+    /// checked, atomically in the database ([`Guard::charge`]): first to the client
+    /// address (`client`, IPv6 by its /64), then to the login name, or, when the account has
+    /// logged in from this address before, to the pair of account and address, so that an
+    /// attacker elsewhere cannot keep the account's owner out. Beyond its free attempts a
+    /// guard makes each further attempt wait a doubling delay; an attempt before it is refused
+    /// without a password check. Unknown names are guarded like known ones, so the answers
+    /// tell nothing about which names exist. Outcomes for existing accounts are audited in
+    /// their home authority; refusals once per run of refusals.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
-        client: &str,
+        client: Option<std::net::IpAddr>,
         request_id: &verbund_core::RequestId,
     ) -> Result<LoginOutcome, StoreError> {
         let limits = self.store.limits().clone();
-        let now = self.store.clock().now();
-        let ip_bucket = format!("login-ip:{client}");
-        if self
-            .bucket_hits(&ip_bucket, limits.login_window_seconds)
-            .await?
-            >= i64::from(limits.login_attempts_per_ip_max)
-        {
+        let place = client.map_or_else(|| "unknown".to_owned(), login_place);
+        let address = Guard::new(format!("addr:{place}"), limits.login_address_free_attempts);
+        if address.charge(self.store).await?.is_none() {
+            address.refuse(self.store).await?;
             return Ok(LoginOutcome::Throttled);
         }
-        let row = match Username::new(username) {
-            Ok(name) => sqlx::query(
-                "SELECT id, home_authority_id, password_hash, failed_logins, locked_until, disabled \
-                 FROM users WHERE username = $1",
-            )
-            .bind(name.as_str())
-            .fetch_optional(self.store.pool())
-            .await?,
-            Err(_) => None,
+        let Ok(name) = Username::new(username) else {
+            // No account can have this name; the same work as for a wrong password.
+            verify_password(password.to_owned(), None).await;
+            return Ok(LoginOutcome::Invalid);
         };
-        let stored_hash: Option<String> = match &row {
-            Some(r) => r.try_get("password_hash")?,
+        let row = sqlx::query(
+            "SELECT u.id, u.home_authority_id, u.password_hash, u.disabled, \
+             (SELECT COUNT(*) FROM login_places p WHERE p.user_id = u.id AND p.place = $2) \
+             AS known_place FROM users u WHERE u.username = $1",
+        )
+        .bind(name.as_str())
+        .bind(&place)
+        .fetch_optional(self.store.pool())
+        .await?;
+        let account = match &row {
+            Some(r) => Some(LoginAccount {
+                id: parse_col(r, "id")?,
+                home: parse_col(r, "home_authority_id")?,
+                hash: r.try_get("password_hash")?,
+                disabled: r.try_get::<i64, _>("disabled")? != 0,
+                known_place: r.try_get::<i64, _>("known_place")? > 0,
+            }),
             None => None,
         };
-        let password_ok = verify_password(password.to_owned(), stored_hash).await;
-        let Some(row) = row else {
-            self.bucket_hit(&ip_bucket, limits.login_window_seconds)
-                .await?;
+        let guard = match &account {
+            Some(a) if a.known_place => Guard::new(
+                format!("place:{}@{place}", a.id),
+                limits.login_account_free_attempts,
+            ),
+            _ => Guard::new(
+                format!("name:{}", name.as_str()),
+                limits.login_account_free_attempts,
+            ),
+        };
+        if guard.charge(self.store).await?.is_none() {
+            let refused = guard.refuse(self.store).await?;
+            if let Some(a) = &account
+                && refused == 1
+            {
+                let detail = serde_json::json!({ "place": place });
+                self.audit_login(a, request_id, "login.throttled", &detail)
+                    .await?;
+            }
+            return Ok(LoginOutcome::Throttled);
+        }
+        let Some(account) = account else {
+            verify_password(password.to_owned(), None).await;
             return Ok(LoginOutcome::Invalid);
         };
-        let user_id: UserId = parse_col(&row, "id")?;
-        let home: AuthorityId = parse_col(&row, "home_authority_id")?;
+        let password_ok = verify_password(password.to_owned(), account.hash.clone()).await;
+        if !password_ok || account.disabled {
+            let detail = serde_json::json!({ "place": place });
+            self.audit_login(&account, request_id, "login.failure", &detail)
+                .await?;
+            return Ok(LoginOutcome::Invalid);
+        }
         let ctx = Context {
-            actor: Actor::User(user_id),
+            actor: Actor::User(account.id),
             request_id: request_id.clone(),
         };
-        if let Some(until) = opt_ts_col(&row, "locked_until")?.filter(|t| *t > now) {
-            self.audit_login(&home, &ctx, "login.locked", user_id)
-                .await?;
-            return Ok(LoginOutcome::Locked(until));
-        }
-        let disabled = row.try_get::<i64, _>("disabled")? != 0;
-        if !password_ok || disabled {
-            self.bucket_hit(&ip_bucket, limits.login_window_seconds)
-                .await?;
-            let failures = row.try_get::<i64, _>("failed_logins")? + 1;
-            let mut change = Change::begin(self.store, &home, &ctx).await?;
-            let lock = failures >= i64::from(limits.login_failures_max);
-            sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-                .bind(if lock { 0 } else { failures })
-                .bind(lock.then(|| now.plus_seconds(limits.login_lockout_seconds).0))
-                .bind(user_id.to_string())
-                .execute(change.conn())
-                .await?;
-            change
-                .record(
-                    "login.failure",
-                    "user",
-                    &user_id.to_string(),
-                    &serde_json::json!({"locked": lock}),
-                )
-                .await?;
-            change.commit().await?;
-            return Ok(LoginOutcome::Invalid);
-        }
-        let mut change = Change::begin(self.store, &home, &ctx).await?;
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id.to_string())
-            .execute(change.conn())
-            .await?;
+        let mut change = Change::begin(self.store, &account.home, &ctx).await?;
+        guard.clear(change.conn()).await?;
+        address.refund(change.conn()).await?;
+        sqlx::query(
+            "INSERT INTO login_places (user_id, place, last_success_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, place) DO UPDATE SET last_success_at = $3",
+        )
+        .bind(account.id.to_string())
+        .bind(&place)
+        .bind(change.now())
+        .execute(change.conn())
+        .await?;
         change
             .record(
                 "login.success",
                 "user",
-                &user_id.to_string(),
-                &serde_json::json!({}),
+                &account.id.to_string(),
+                &serde_json::json!({ "place": place }),
             )
             .await?;
         change.commit().await?;
         Ok(LoginOutcome::Success(
-            self.store.admin().user(user_id).await?,
+            self.store.admin().user(account.id).await?,
         ))
     }
 
     async fn audit_login(
         &self,
-        home: &AuthorityId,
-        ctx: &Context,
+        account: &LoginAccount,
+        request_id: &verbund_core::RequestId,
         action: &str,
-        user: UserId,
+        detail: &serde_json::Value,
     ) -> Result<(), StoreError> {
-        let mut change = Change::begin(self.store, home, ctx).await?;
+        let ctx = Context {
+            actor: Actor::User(account.id),
+            request_id: request_id.clone(),
+        };
+        let mut change = Change::begin(self.store, &account.home, &ctx).await?;
         change
-            .record(action, "user", &user.to_string(), &serde_json::json!({}))
+            .record(action, "user", &account.id.to_string(), detail)
             .await?;
         change.commit().await
     }
 
-    /// Hits in the current window of a rate-limit bucket.
-    async fn bucket_hits(&self, bucket: &str, window_seconds: i64) -> Result<i64, StoreError> {
-        let since = self.store.clock().now().plus_seconds(-window_seconds).0;
-        let hits: Option<i64> = sqlx::query_scalar(
-            "SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start > $2",
-        )
-        .bind(bucket)
-        .bind(since)
-        .fetch_optional(self.store.pool())
-        .await?;
-        Ok(hits.unwrap_or(0))
-    }
-
-    /// Counts one hit in a fixed-window bucket, atomically across processes.
-    async fn bucket_hit(&self, bucket: &str, window_seconds: i64) -> Result<(), StoreError> {
-        let now = self.store.clock().now();
-        let since = now.plus_seconds(-window_seconds).0;
-        sqlx::query(
-            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
-             ON CONFLICT (bucket) DO UPDATE SET \
-             hits = CASE WHEN rate_limits.window_start > $3 THEN rate_limits.hits + 1 ELSE 1 END, \
-             window_start = CASE WHEN rate_limits.window_start > $3 \
-                            THEN rate_limits.window_start ELSE $2 END",
-        )
-        .bind(bucket)
-        .bind(now.0)
-        .bind(since)
-        .execute(self.store.pool())
-        .await?;
-        Ok(())
+    /// Ends every session of `user` ("log out everywhere"); returns how many ended.
+    pub async fn sessions_end_all(&self, user: UserId) -> Result<u64, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        end_sessions(&mut conn, user).await
     }
 
     /// The authorities a user holds roles in, with the roles.
@@ -436,5 +429,190 @@ impl<'a> AuthStore<'a> {
             .execute(self.store.pool())
             .await?;
         Ok(())
+    }
+}
+
+/// The place a login comes from, as the guards count it: an IPv4 address, or the /64
+/// network of an IPv6 address (one subscriber usually holds a whole /64, so counting single
+/// IPv6 addresses would give an attacker a fresh guard per attempt). An IPv4-mapped IPv6
+/// address counts as the IPv4 address.
+#[must_use]
+pub fn login_place(addr: std::net::IpAddr) -> String {
+    match addr {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return v4.to_string();
+            }
+            let s = v6.segments();
+            let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+            format!("{net}/64")
+        }
+    }
+}
+
+/// What the login needs of an account.
+struct LoginAccount {
+    id: UserId,
+    home: AuthorityId,
+    hash: Option<String>,
+    disabled: bool,
+    known_place: bool,
+}
+
+/// A login guard: a row of `login_guards` that counts the attempts charged to one key.
+struct Guard {
+    key: String,
+    free_attempts: u32,
+}
+
+impl Guard {
+    fn new(key: String, free_attempts: u32) -> Self {
+        Self { key, free_attempts }
+    }
+
+    /// Charges one attempt, in one statement, and returns how many are charged now; `None`
+    /// when the guard's delay has not passed (nothing charged). The statement claims the slot:
+    /// of concurrent attempts in several processes each sees the row as the one before it
+    /// left it, so beyond the free attempts exactly one gets through per delay.
+    async fn charge(&self, store: &Store) -> Result<Option<i64>, StoreError> {
+        let limits = store.limits();
+        let now = store.clock().now();
+        let stale = now.plus_seconds(-limits.login_window_seconds).0;
+        let charged = "CASE WHEN login_guards.updated_at <= $3 THEN 1 \
+                       ELSE login_guards.charged + 1 END";
+        let sql = format!(
+            "INSERT INTO login_guards (key, charged, next_at, refused, updated_at) \
+             VALUES ($1, 1, $2 + {first}, 0, $2) \
+             ON CONFLICT (key) DO UPDATE SET charged = {charged}, \
+             next_at = $2 + {delay}, refused = 0, updated_at = $2 \
+             WHERE login_guards.next_at <= $2 OR login_guards.updated_at <= $3 \
+             RETURNING charged",
+            first = delay_ms(limits, self.free_attempts, 1),
+            delay = delay_ladder(limits, self.free_attempts, charged),
+        );
+        let charged: Option<i64> = sqlx::query_scalar(&sql)
+            .bind(&self.key)
+            .bind(now.0)
+            .bind(stale)
+            .fetch_optional(store.pool())
+            .await?;
+        Ok(charged)
+    }
+
+    /// Counts a refused attempt; returns how many were refused since the last charge.
+    async fn refuse(&self, store: &Store) -> Result<i64, StoreError> {
+        let refused: Option<i64> = sqlx::query_scalar(
+            "UPDATE login_guards SET refused = refused + 1 WHERE key = $1 RETURNING refused",
+        )
+        .bind(&self.key)
+        .fetch_optional(store.pool())
+        .await?;
+        Ok(refused.unwrap_or(0))
+    }
+
+    /// Gives a successful attempt back (the address guard: a node's users behind one address
+    /// log in all day without running into the delay).
+    async fn refund(&self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+        sqlx::query("UPDATE login_guards SET charged = charged - 1 WHERE key = $1 AND charged > 0")
+            .bind(&self.key)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets the attempts (the account guard, after its owner logged in).
+    async fn clear(&self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_guards WHERE key = $1")
+            .bind(&self.key)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The delay after the `n`-th charged attempt, in milliseconds: none within the free
+/// attempts, then the first delay, doubling, up to the longest.
+fn delay_ms(limits: &verbund_core::Limits, free_attempts: u32, n: i64) -> i64 {
+    let over = n - i64::from(free_attempts);
+    if over < 0 {
+        return 0;
+    }
+    let max_ms = limits.login_delay_max_seconds.saturating_mul(1000);
+    let first_ms = limits.login_delay_first_seconds.saturating_mul(1000).max(1);
+    let shift = u32::try_from(over).unwrap_or(u32::MAX).min(62);
+    first_ms.saturating_mul(1_i64 << shift).min(max_ms)
+}
+
+/// [`delay_ms`] as an SQL `CASE` over the expression `n`: the steps up to the longest delay.
+fn delay_ladder(limits: &verbund_core::Limits, free_attempts: u32, n: &str) -> String {
+    use std::fmt::Write as _;
+    let mut sql = format!("CASE WHEN ({n}) < {free_attempts} THEN 0");
+    let max_ms = delay_ms(limits, free_attempts, i64::MAX / 2);
+    let mut k = i64::from(free_attempts);
+    loop {
+        let d = delay_ms(limits, free_attempts, k);
+        if d >= max_ms {
+            break;
+        }
+        let _ = write!(sql, " WHEN ({n}) = {k} THEN {d}");
+        k += 1;
+    }
+    let _ = write!(sql, " ELSE {max_ms} END");
+    sql
+}
+
+/// Deletes every session of `user`.
+pub(crate) async fn end_sessions(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.to_string())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Lifts the login delays on `account` (password recovery).
+pub(crate) async fn clear_account_guards(
+    conn: &mut sqlx::AnyConnection,
+    account: &User,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM login_guards WHERE key = $1 OR key LIKE $2")
+        .bind(format!("name:{}", account.username.as_str()))
+        .bind(format!("place:{}@%", account.id))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_group_ipv6_by_64() {
+        let place = |s: &str| login_place(s.parse().unwrap());
+        assert_eq!(place("192.0.2.7"), "192.0.2.7");
+        assert_eq!(place("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(place("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(place("2001:db8:1:2:bbbb::9"), place("2001:db8:1:2::1"));
+        assert_ne!(place("2001:db8:1:3::1"), place("2001:db8:1:2::1"));
+    }
+
+    #[test]
+    fn delays_double_up_to_the_longest() {
+        let limits = verbund_core::Limits::default();
+        let d: Vec<i64> = (1..=16).map(|n| delay_ms(&limits, 5, n)).collect();
+        assert_eq!(&d[..8], &[0, 0, 0, 0, 1000, 2000, 4000, 8000]);
+        assert_eq!(d[15], 900_000);
+        assert!(d.windows(2).all(|w| w[0] <= w[1]));
+        let ladder = delay_ladder(&limits, 5, "n");
+        assert!(
+            ladder.starts_with("CASE WHEN (n) < 5 THEN 0 WHEN (n) = 5 THEN 1000"),
+            "{ladder}"
+        );
+        assert!(ladder.ends_with("ELSE 900000 END"), "{ladder}");
     }
 }

@@ -66,6 +66,19 @@ impl BlobKey {
 #[derive(Debug, Clone)]
 pub struct BlobStore {
     inner: Arc<dyn ObjectStore>,
+    /// The root directory of a local store, for fsync and temporary files.
+    local_root: Option<std::path::PathBuf>,
+}
+
+/// A stored blob as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobMeta {
+    /// Its key below the authority.
+    pub key: String,
+    /// When it was last written, Unix milliseconds.
+    pub modified_ms: i64,
+    /// Its size.
+    pub size_bytes: u64,
 }
 
 impl BlobStore {
@@ -79,7 +92,18 @@ impl BlobStore {
                         source: Box::new(e),
                     })
                 })?;
-                Arc::new(object_store::local::LocalFileSystem::new_with_prefix(dir)?)
+                let root = dir.canonicalize().map_err(|e| {
+                    StoreError::Blob(object_store::Error::Generic {
+                        store: "local",
+                        source: Box::new(e),
+                    })
+                })?;
+                let fs = object_store::local::LocalFileSystem::new_with_prefix(&root)?
+                    .with_automatic_cleanup(true);
+                return Ok(Self {
+                    inner: Arc::new(fs),
+                    local_root: Some(root),
+                });
             }
             BlobLocation::S3 { bucket, endpoint } => {
                 let mut builder =
@@ -93,24 +117,85 @@ impl BlobStore {
                 Arc::new(builder.build()?)
             }
         };
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            local_root: None,
+        })
     }
 
     fn path(authority: &AuthorityId, key: &BlobKey) -> Path {
         Path::from(format!("tenants/{}/{}", authority.as_str(), key.as_str()))
     }
 
-    /// Stores a blob, replacing any blob under the same key.
+    /// Stores a blob, replacing any blob under the same key; durable when it returns.
     pub async fn put(
         &self,
         authority: &AuthorityId,
         key: &BlobKey,
         data: Bytes,
     ) -> Result<(), StoreError> {
-        self.inner
-            .put(&Self::path(authority, key), data.into())
-            .await?;
+        let path = Self::path(authority, key);
+        self.inner.put(&path, data.into()).await?;
+        if let Some(root) = &self.local_root {
+            let root = root.clone();
+            let file = root.join(path.as_ref());
+            tokio::task::spawn_blocking(move || sync_up_to(&file, &root))
+                .await
+                .map_err(|e| local_error(std::io::Error::other(e)))?
+                .map_err(local_error)?;
+        }
         Ok(())
+    }
+
+    /// Every blob of `authority` (in no particular order).
+    pub async fn list(&self, authority: &AuthorityId) -> Result<Vec<BlobMeta>, StoreError> {
+        use futures_util::TryStreamExt as _;
+        let prefix = Path::from(format!("tenants/{}", authority.as_str()));
+        let strip = format!("{prefix}/");
+        let metas: Vec<object_store::ObjectMeta> =
+            self.inner.list(Some(&prefix)).try_collect().await?;
+        Ok(metas
+            .into_iter()
+            .filter_map(|m| {
+                Some(BlobMeta {
+                    key: m.location.as_ref().strip_prefix(&strip)?.to_owned(),
+                    modified_ms: m.last_modified.timestamp_millis(),
+                    size_bytes: m.size,
+                })
+            })
+            .collect())
+    }
+
+    /// The temporary files of interrupted local writes (`object_store` writes
+    /// `<name>#<n>` and renames it into place) last modified before `before_ms`, as paths
+    /// relative to the root; always empty for S3, which keeps no partial objects visible.
+    pub async fn stale_temp_files(&self, before_ms: i64) -> Result<Vec<String>, StoreError> {
+        let Some(root) = self.local_root.clone() else {
+            return Ok(Vec::new());
+        };
+        tokio::task::spawn_blocking(move || temp_files(&root, before_ms))
+            .await
+            .map_err(|e| local_error(std::io::Error::other(e)))?
+            .map_err(local_error)
+    }
+
+    /// Removes a temporary file found by [`BlobStore::stale_temp_files`].
+    pub async fn remove_temp_file(&self, relative: &str) -> Result<(), StoreError> {
+        let Some(root) = &self.local_root else {
+            return Ok(());
+        };
+        if !is_temp_name(relative) || relative.split('/').any(|s| s == ".." || s.is_empty()) {
+            return Err(StoreError::InvalidBlobKey("not a temporary file"));
+        }
+        let file = root.join(relative);
+        let removed = tokio::task::spawn_blocking(move || std::fs::remove_file(file))
+            .await
+            .map_err(|e| local_error(std::io::Error::other(e)))?;
+        match removed {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(local_error(e)),
+        }
     }
 
     /// Reads a blob; `NotFound` when absent.
@@ -129,6 +214,68 @@ impl BlobStore {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+fn local_error(e: std::io::Error) -> StoreError {
+    StoreError::Blob(object_store::Error::Generic {
+        store: "local",
+        source: Box::new(e),
+    })
+}
+
+/// fsyncs `file` and each directory from its parent up to `root`, so that both its content
+/// and every directory entry leading to it survive a power loss.
+fn sync_up_to(file: &std::path::Path, root: &std::path::Path) -> std::io::Result<()> {
+    std::fs::File::open(file)?.sync_all()?;
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        std::fs::File::open(d)?.sync_all()?;
+        if d == root {
+            break;
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
+
+/// `object_store`'s name for a file being written: the final name, `#` and a number.
+fn is_temp_name(name: &str) -> bool {
+    name.rsplit_once('#')
+        .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn temp_files(root: &std::path::Path, before_ms: i64) -> std::io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            // Removed meanwhile (a delete cleans up empty directories).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if meta.is_dir() {
+                pending.push(entry.path());
+                continue;
+            }
+            let temp = is_temp_name(&entry.file_name().to_string_lossy());
+            let modified_ms = meta
+                .modified()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+            if temp
+                && modified_ms < before_ms
+                && let Ok(relative) = entry.path().strip_prefix(root)
+            {
+                out.push(relative.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -168,11 +315,13 @@ mod tests {
             store.get(&b, &key).await,
             Err(StoreError::NotFound(_))
         ));
+        assert!(dir.path().join("blobs/tenants/sn-sid/docs/a.xml").exists());
         store.delete(&a, &key).await.unwrap();
         assert!(matches!(
             store.get(&a, &key).await,
             Err(StoreError::NotFound(_))
         ));
-        assert!(dir.path().join("blobs/tenants").exists());
+        // Empty directories go with their last blob.
+        assert!(!dir.path().join("blobs/tenants/sn-sid/docs").exists());
     }
 }

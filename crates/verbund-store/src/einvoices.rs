@@ -450,33 +450,46 @@ impl EinvoiceStore<'_> {
         self.get(id).await
     }
 
+    /// Checks everything a forward of `id` to `target` requires that can be known before the
+    /// original is copied (a note, another authority, a clarification case here) and returns
+    /// the invoice. [`EinvoiceStore::forward`] checks the same again in its transaction.
+    pub async fn forward_check(
+        &self,
+        id: &str,
+        target: &AuthorityId,
+        note: &str,
+    ) -> Result<Einvoice, StoreError> {
+        let invoice = self.get(id).await?;
+        forward_preconditions(self.tenant.authority_id(), target, note)?;
+        if invoice.clarification.is_none() {
+            return Err(NOT_A_CLARIFICATION);
+        }
+        Ok(invoice)
+    }
+
     /// Forwards an invoice waiting for clarification to the authority it is meant for (a
     /// misrouted invoice): it leaves this inbox and arrives in `target`'s, audited in both
-    /// chains in one transaction, and is checked for duplicates there. The caller copies the
-    /// original into the target's blob space first (same key).
+    /// chains in one transaction, and is checked for duplicates there. The caller has copied
+    /// the original into the target's blob space under a fresh key `to_key`; the row moves
+    /// only if it still points at `from_key`, so of two concurrent forwards exactly one
+    /// commits and the other fails with `NotFound` (the invoice left) or `Conflict`, before
+    /// its commit, with nothing changed.
     pub async fn forward(
         &self,
         ctx: &Context,
         id: &str,
         target: &AuthorityId,
         note: &str,
+        from_key: &str,
+        to_key: &str,
     ) -> Result<Einvoice, StoreError> {
         let note = note.trim();
-        if note.is_empty() {
-            return Err(StoreError::InvalidTransition(
-                "eine Weiterleitung braucht einen Vermerk",
-            ));
-        }
         let own = self.tenant.authority_id();
-        if own == target {
-            return Err(StoreError::InvalidTransition(
-                "die Rechnung liegt bereits bei dieser Behörde",
-            ));
-        }
+        forward_preconditions(own, target, note)?;
         let store = self.tenant.store();
         let mut change = Change::begin_pair(store, own, target, ctx).await?;
         let row = sqlx::query(
-            "SELECT clarification, seller_key, invoice_number, issue_date, sha256 \
+            "SELECT clarification, seller_key, invoice_number, issue_date, sha256, blob_key \
              FROM einvoices WHERE authority_id = $1 AND id = $2",
         )
         .bind(own.as_str())
@@ -485,9 +498,10 @@ impl EinvoiceStore<'_> {
         .await?
         .ok_or(StoreError::NotFound("einvoice"))?;
         if row.try_get::<Option<String>, _>("clarification")?.is_none() {
-            return Err(StoreError::InvalidTransition(
-                "nur Klärungsfälle werden weitergeleitet",
-            ));
+            return Err(NOT_A_CLARIFICATION);
+        }
+        if row.try_get::<String, _>("blob_key")? != from_key {
+            return Err(StoreError::Conflict("einvoice original"));
         }
         let key: (Option<String>, Option<String>, Option<String>) = (
             row.try_get("seller_key")?,
@@ -518,7 +532,7 @@ impl EinvoiceStore<'_> {
         let now = change.now();
         sqlx::query(
             "UPDATE einvoices SET authority_id = $1, clarification = $2, duplicate_of = $3, \
-             updated_at = $4 WHERE authority_id = $5 AND id = $6",
+             updated_at = $4, blob_key = $7 WHERE authority_id = $5 AND id = $6",
         )
         .bind(target.as_str())
         .bind(&clarification)
@@ -526,6 +540,7 @@ impl EinvoiceStore<'_> {
         .bind(now)
         .bind(own.as_str())
         .bind(id)
+        .bind(to_key)
         .execute(change.conn())
         .await?;
         change
@@ -554,4 +569,25 @@ impl EinvoiceStore<'_> {
         change.commit().await?;
         store.tenant(target).einvoices().get(id).await
     }
+}
+
+const NOT_A_CLARIFICATION: StoreError =
+    StoreError::InvalidTransition("nur Klärungsfälle werden weitergeleitet");
+
+fn forward_preconditions(
+    own: &AuthorityId,
+    target: &AuthorityId,
+    note: &str,
+) -> Result<(), StoreError> {
+    if note.trim().is_empty() {
+        return Err(StoreError::InvalidTransition(
+            "eine Weiterleitung braucht einen Vermerk",
+        ));
+    }
+    if own == target {
+        return Err(StoreError::InvalidTransition(
+            "die Rechnung liegt bereits bei dieser Behörde",
+        ));
+    }
+    Ok(())
 }

@@ -50,6 +50,20 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the operation was refused by a check before its transaction could commit, so
+    /// that nothing it wrote is referenced by committed data. A database error may have struck
+    /// during the commit itself, whose outcome the caller cannot know.
+    #[must_use]
+    pub fn refused_before_commit(&self) -> bool {
+        matches!(
+            self,
+            Self::NotFound(_)
+                | Self::Conflict(_)
+                | Self::InvalidTransition(_)
+                | Self::InvalidBlobKey(_)
+        )
+    }
+
     /// Maps a unique-constraint violation to [`StoreError::Conflict`], anything else stays.
     pub(crate) fn conflict_on_unique(e: sqlx::Error, what: &'static str) -> Self {
         if let sqlx::Error::Database(db) = &e

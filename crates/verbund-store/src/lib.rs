@@ -16,7 +16,9 @@ pub mod auth;
 pub mod blobs;
 pub mod einvoices;
 mod error;
+pub mod housekeeping;
 mod records;
+pub mod sweep;
 mod tenant;
 mod token_cache;
 
@@ -98,7 +100,7 @@ impl Store {
                 Box::pin(async move {
                     for pragma in [
                         "PRAGMA journal_mode = WAL",
-                        "PRAGMA synchronous = NORMAL",
+                        "PRAGMA synchronous = FULL",
                         "PRAGMA foreign_keys = ON",
                         "PRAGMA busy_timeout = 10000",
                     ] {

@@ -140,6 +140,15 @@ pub async fn testing_sql(store: &Store, sql: &str) {
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
+/// Reads two integers with raw SQL from a test database (`None` without a row).
+pub async fn testing_pair(store: &Store, sql: &str, bind: &str) -> Option<(i64, i64)> {
+    sqlx::query_as(sql)
+        .bind(bind)
+        .fetch_optional(store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 /// The environment variable naming an S3-compatible bucket for tests, as
 /// `http://host:port/bucket` (credentials from the usual `AWS_*` variables).
 pub const S3_ENV: &str = "VERBUND_TEST_S3_URL";

@@ -3,7 +3,7 @@
 
 use verbund_core::{AuthorityId, AuthorityKind, GovernmentKey, LeitwegId, RequestId};
 use verbund_einvoice::intake::{Action, Status, Summary};
-use verbund_store::einvoices::{Channel, Filter, NewEinvoice};
+use verbund_store::einvoices::{Channel, Einvoice, Filter, NewEinvoice};
 use verbund_store::testing::{ok, test_stores};
 use verbund_store::{Actor, Context, NewAuthority, Store, StoreError};
 
@@ -287,20 +287,32 @@ async fn leitweg_ids_route_to_one_authority() {
     }
 }
 
+/// The key a forward copies an original to in these tests.
+const NEW_KEY: &str = "einvoices/copy/original.xml";
+
+/// A cash office with a misrouted invoice (a clarification case) and a clean one, and the
+/// authority the misrouted one belongs to.
+async fn misrouted(s: &Store) -> (AuthorityId, AuthorityId, Einvoice, Einvoice) {
+    let kasse = authority(s, "sn-hauptkasse", None).await;
+    let other = authority(s, "th-landeshauptkasse", None).await;
+    let mut misrouted = arrival("R-9", &kasse);
+    misrouted.clarification = Some("Leitweg-ID unbekannt".into());
+    let inbox = s.tenant(&kasse).einvoices();
+    let invoice = ok(inbox.receive(&ctx(), misrouted).await, "receive");
+    let clean = ok(
+        inbox.receive(&ctx(), arrival("R-10", &kasse)).await,
+        "clean",
+    );
+    (kasse, other, invoice, clean)
+}
+
 #[tokio::test]
-async fn a_misrouted_invoice_is_forwarded_with_both_chains_intact() {
+async fn a_forward_is_refused_before_anything_changes() {
     for db in test_stores().await {
         let s = &db.store;
-        let kasse = authority(s, "sn-hauptkasse", None).await;
-        let other = authority(s, "th-landeshauptkasse", None).await;
-        let mut misrouted = arrival("R-9", &kasse);
-        misrouted.clarification = Some("Leitweg-ID unbekannt".into());
+        let (kasse, other, invoice, clean) = misrouted(s).await;
         let inbox = s.tenant(&kasse).einvoices();
-        let invoice = ok(inbox.receive(&ctx(), misrouted).await, "receive");
-        let clean = ok(
-            inbox.receive(&ctx(), arrival("R-10", &kasse)).await,
-            "clean",
-        );
+        let old_key = invoice.blob_key.clone();
         for (id, target, note) in [
             (&clean.id, &other, "x"),
             (&invoice.id, &kasse, "x"),
@@ -308,7 +320,19 @@ async fn a_misrouted_invoice_is_forwarded_with_both_chains_intact() {
         ] {
             assert!(
                 matches!(
-                    inbox.forward(&ctx(), id, target, note).await,
+                    inbox.forward_check(id, target, note).await,
+                    Err(StoreError::InvalidTransition(_))
+                ),
+                "check {id} {target}"
+            );
+            let key = if *id == clean.id {
+                &clean.blob_key
+            } else {
+                &old_key
+            };
+            assert!(
+                matches!(
+                    inbox.forward(&ctx(), id, target, note, key, NEW_KEY).await,
                     Err(StoreError::InvalidTransition(_))
                 ),
                 "{id} {target}"
@@ -316,18 +340,59 @@ async fn a_misrouted_invoice_is_forwarded_with_both_chains_intact() {
         }
         let nowhere = AuthorityId::new("xx-nirgends").unwrap();
         assert!(matches!(
-            inbox.forward(&ctx(), &invoice.id, &nowhere, "weiter").await,
+            inbox
+                .forward(&ctx(), &invoice.id, &nowhere, "weiter", &old_key, NEW_KEY)
+                .await,
             Err(StoreError::NotFound(_))
         ));
+        // A forward that raced another one (the row no longer points at the key it copied).
+        assert!(matches!(
+            inbox
+                .forward(
+                    &ctx(),
+                    &invoice.id,
+                    &other,
+                    "weiter",
+                    "einvoices/x/o.xml",
+                    NEW_KEY
+                )
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(
+            ok(inbox.get(&invoice.id).await, "unchanged").blob_key,
+            old_key
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_misrouted_invoice_is_forwarded_with_both_chains_intact() {
+    for db in test_stores().await {
+        let s = &db.store;
+        let (kasse, other, invoice, _) = misrouted(s).await;
+        let inbox = s.tenant(&kasse).einvoices();
+        let old_key = invoice.blob_key.clone();
         let moved = ok(
             inbox
-                .forward(&ctx(), &invoice.id, &other, "gehört nach Thüringen")
+                .forward(
+                    &ctx(),
+                    &invoice.id,
+                    &other,
+                    "gehört nach Thüringen",
+                    &old_key,
+                    NEW_KEY,
+                )
                 .await,
             "forward",
         );
         assert_eq!(
-            (moved.authority_id.as_str(), moved.clarification.as_deref()),
-            ("th-landeshauptkasse", None)
+            (
+                moved.authority_id.as_str(),
+                moved.clarification.as_deref(),
+                moved.blob_key.as_str()
+            ),
+            ("th-landeshauptkasse", None, NEW_KEY)
         );
         assert!(matches!(
             inbox.get(&invoice.id).await,
@@ -358,9 +423,90 @@ async fn a_misrouted_invoice_is_forwarded_with_both_chains_intact() {
         assert!(matches!(
             s.tenant(&other)
                 .einvoices()
-                .forward(&ctx(), &invoice.id, &kasse, "zurück")
+                .forward(
+                    &ctx(),
+                    &invoice.id,
+                    &kasse,
+                    "zurück",
+                    NEW_KEY,
+                    "einvoices/b/o.xml"
+                )
                 .await,
             Err(StoreError::InvalidTransition(_))
         ));
+    }
+}
+
+/// The sweeper removes what no row references once the grace period is over, reports without
+/// removing in a dry run, never touches a referenced or a young blob, and audits removals.
+#[tokio::test]
+async fn the_sweeper_removes_orphans_and_keeps_every_original() {
+    use bytes::Bytes;
+    use verbund_store::blobs::{BlobKey, BlobStore};
+    let dir = tempfile::tempdir().unwrap();
+    for db in test_stores().await {
+        for (label, location) in verbund_store::testing::blob_locations(dir.path()) {
+            let s = &db.store;
+            let blobs = BlobStore::open(&location).unwrap();
+            // Fresh authority ids per run: an S3 bucket is shared by the whole suite.
+            let run = &uuid::Uuid::new_v4().simple().to_string()[..8];
+            let kasse = authority(s, &format!("sn-sweep-{run}"), None).await;
+            let stored = ok(
+                s.tenant(&kasse)
+                    .einvoices()
+                    .receive(&ctx(), arrival("R-1", &kasse))
+                    .await,
+                "receive",
+            );
+            let key = |k: &str| BlobKey::new(k, 512).unwrap();
+            let orphan = "einvoices/crashed/original.xml";
+            for k in [stored.blob_key.as_str(), orphan] {
+                blobs
+                    .put(&kasse, &key(k), Bytes::from_static(b"<x/>"))
+                    .await
+                    .unwrap();
+            }
+            let swept = |grace, dry| verbund_store::sweep::sweep(s, &blobs, grace, dry);
+            // Young: nothing is an orphan yet.
+            let young = ok(swept(3600, false).await, "young");
+            assert!(young.orphans.is_empty(), "{label}: {young:?}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            let dry = ok(swept(0, true).await, "dry run");
+            let keys: Vec<&str> = dry.orphans.iter().map(|o| o.key.as_str()).collect();
+            assert_eq!(keys, [orphan], "{} {label}", db.label);
+            assert!(
+                blobs.get(&kasse, &key(orphan)).await.is_ok(),
+                "dry run removed it"
+            );
+            let done = ok(swept(0, false).await, "sweep");
+            assert_eq!(done.orphans.len(), 1);
+            assert!(matches!(
+                blobs.get(&kasse, &key(orphan)).await,
+                Err(StoreError::NotFound(_))
+            ));
+            assert!(
+                blobs.get(&kasse, &key(&stored.blob_key)).await.is_ok(),
+                "{label}: original swept"
+            );
+            let audit = ok(s.tenant(&kasse).audit_entries(None, 50).await, "audit");
+            let entry = audit
+                .items
+                .iter()
+                .find(|e| e.action == "blob.sweep")
+                .expect("audited");
+            assert!(entry.detail.contains(orphan), "{}", entry.detail);
+            if label == "local" {
+                // A temporary file of an interrupted write, as object_store names them.
+                let temp = dir
+                    .path()
+                    .join(format!("blobs/tenants/{kasse}/einvoices/x/original.xml#3"));
+                std::fs::create_dir_all(temp.parent().unwrap()).unwrap();
+                std::fs::write(&temp, b"half").unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                let report = ok(swept(0, false).await, "temp");
+                assert_eq!(report.temp_files.len(), 1, "{report:?}");
+                assert!(!temp.exists());
+            }
+        }
     }
 }

@@ -1,55 +1,13 @@
 //! The store conformance suite: every test runs on SQLite, and on PostgreSQL when
 //! `VERBUND_TEST_DATABASE_URL` is set.
 
-use verbund_core::{
-    AuthorityId, AuthorityKind, GovernmentKey, Limits, Password, RequestId, Role, Timestamp,
-    Username,
-};
-use verbund_store::auth::LoginOutcome;
+mod common;
+
+use common::{aid, authority, ctx, new_user};
+
+use verbund_core::{AuthorityId, Limits, Role, Timestamp};
 use verbund_store::testing::{ok, test_stores, test_stores_with};
-use verbund_store::{Actor, Context, NewAuthority, NewUser, Store, StoreError, audit};
-
-fn ctx() -> Context {
-    Context {
-        actor: Actor::System("test"),
-        request_id: RequestId::internal("test"),
-    }
-}
-
-fn aid(s: &str) -> AuthorityId {
-    AuthorityId::new(s).unwrap()
-}
-
-async fn authority(store: &Store, id: &str, gov: &str) -> AuthorityId {
-    let new = NewAuthority {
-        id: aid(id),
-        government_key: gov.parse::<GovernmentKey>().unwrap(),
-        kind: AuthorityKind::Ministry,
-        name: format!("Behörde {id}"),
-        street: "Musterstraße 1".into(),
-        postal_code: "01097".into(),
-        city: "Dresden".into(),
-        email: None,
-        leitweg_id: None,
-        ags: None,
-    };
-    ok(
-        store.admin().authority_create(&ctx(), &new).await,
-        "authority_create",
-    )
-    .id
-}
-
-fn new_user(name: &str, roles: &[Role]) -> NewUser {
-    NewUser {
-        username: Username::new(name).unwrap(),
-        display_name: name.to_uppercase(),
-        email: None,
-        password: Some(Password::new("richtig-langes-passwort").unwrap()),
-        roles: roles.to_vec(),
-        is_operator: false,
-    }
-}
+use verbund_store::{NewAuthority, Store, StoreError, audit};
 
 #[tokio::test]
 async fn migrations_are_idempotent_and_refuse_newer_schemas() {
@@ -355,93 +313,6 @@ trait NowForTest {
 impl NowForTest for verbund_core::FixedClock {
     fn now_for_test(&self) -> Timestamp {
         verbund_core::Clock::now(self)
-    }
-}
-
-#[tokio::test]
-async fn login_locks_out_after_repeated_failures_and_throttles_addresses() {
-    let limits = Limits {
-        login_failures_max: 3,
-        login_attempts_per_ip_max: 5,
-        ..Limits::default()
-    };
-    for db in test_stores_with(true, limits).await {
-        let s = &db.store;
-        let clock = db.clock.as_ref().unwrap();
-        let a = authority(s, "th-a", "16").await;
-        let user = ok(
-            s.tenant(&a)
-                .user_create(&ctx(), new_user("carla", &[Role::Clerk]))
-                .await,
-            "u",
-        );
-        let rid = RequestId::internal("t");
-        let good = "richtig-langes-passwort";
-        assert!(matches!(
-            ok(s.auth().login("CARLA", good, "10.0.0.1", &rid).await, "ok"),
-            LoginOutcome::Success(u) if u.id == user.id
-        ));
-        for _ in 0..3 {
-            assert_eq!(
-                ok(
-                    s.auth()
-                        .login("carla", "falsch-falsch", "10.0.0.2", &rid)
-                        .await,
-                    "bad"
-                ),
-                LoginOutcome::Invalid
-            );
-        }
-        // Locked now, even with the right password.
-        assert!(
-            matches!(
-                ok(
-                    s.auth().login("carla", good, "10.0.0.3", &rid).await,
-                    "locked"
-                ),
-                LoginOutcome::Locked(_)
-            ),
-            "{}",
-            db.label
-        );
-        clock.advance_seconds(Limits::default().login_lockout_seconds + 1);
-        assert!(matches!(
-            ok(
-                s.auth().login("carla", good, "10.0.0.3", &rid).await,
-                "unlocked"
-            ),
-            LoginOutcome::Success(_)
-        ));
-        // Unknown users count against the address too.
-        for _ in 0..5 {
-            assert_eq!(
-                ok(
-                    s.auth()
-                        .login("niemand", "xxxxxxxxxxxx", "10.0.0.9", &rid)
-                        .await,
-                    "unknown"
-                ),
-                LoginOutcome::Invalid
-            );
-        }
-        assert_eq!(
-            ok(
-                s.auth().login("carla", good, "10.0.0.9", &rid).await,
-                "throttled"
-            ),
-            LoginOutcome::Throttled
-        );
-        // The audit chain recorded the failures and the lock.
-        let audit = ok(s.tenant(&a).audit_entries(None, 100).await, "audit");
-        assert!(audit.items.iter().any(|e| e.action == "login.locked"));
-        assert_eq!(
-            audit
-                .items
-                .iter()
-                .filter(|e| e.action == "login.failure")
-                .count(),
-            3
-        );
     }
 }
 

@@ -63,10 +63,7 @@ pub async fn take_in(
             .unwrap_or_else(|_| (internal_report(), Summary::default()))
     };
     let (owner, clarification) = route(store, receiver, &report, &summary).await?;
-    let blob_key = BlobKey::new(
-        &format!("einvoices/{}/original.{extension}", uuid::Uuid::now_v7()),
-        store.limits().blob_key_bytes_max,
-    )?;
+    let blob_key = original_key(store, extension)?;
     blobs.put(&owner, &blob_key, incoming.bytes).await?;
     let new = NewEinvoice {
         received_by: receiver.clone(),
@@ -217,10 +214,22 @@ pub fn report_json(report: &Report) -> serde_json::Value {
     })
 }
 
-/// Forwards a clarification case to the authority it is meant for: the original is copied
-/// into the target's blob space first (a failed forward leaves at most an unreferenced copy),
-/// the store moves the invoice and audits both sides in one transaction, then the source copy
-/// is removed.
+/// A fresh key for an original: every stored copy gets its own, so no two rows, and no row
+/// and a copy in flight, ever share one.
+fn original_key(store: &Store, extension: &str) -> Result<BlobKey, StoreError> {
+    BlobKey::new(
+        &format!("einvoices/{}/original.{extension}", uuid::Uuid::now_v7()),
+        store.limits().blob_key_bytes_max,
+    )
+}
+
+/// Forwards a clarification case to the authority it is meant for. Every precondition is
+/// checked before a blob is touched; the original is then copied into the target's blob
+/// space under a fresh key, and the store moves the row to that key only if it still points
+/// at the old one (so of two concurrent forwards one wins and the other changes nothing).
+/// The old copy is removed only after the move committed; the new copy only when the store
+/// refused before committing. Anything else left behind is an unreferenced blob for the
+/// sweeper ([`verbund_store::sweep`]), never a lost original.
 pub async fn forward(
     store: &Store,
     blobs: &BlobStore,
@@ -231,21 +240,29 @@ pub async fn forward(
     note: &str,
 ) -> Result<verbund_store::einvoices::Einvoice, StoreError> {
     let inbox = store.tenant(from).einvoices();
-    let invoice = inbox.get(id).await?;
-    let key = BlobKey::new(&invoice.blob_key, store.limits().blob_key_bytes_max)?;
-    // Fail early (and copy nothing) for an unknown target.
+    let invoice = inbox.forward_check(id, target, note).await?;
     store.admin().authority(target).await?;
-    let bytes = blobs.get(from, &key).await?;
-    blobs.put(target, &key, bytes).await?;
-    match inbox.forward(ctx, id, target, note).await {
+    let old_key = BlobKey::new(&invoice.blob_key, store.limits().blob_key_bytes_max)?;
+    let extension = invoice.blob_key.rsplit_once('.').map_or("bin", |(_, e)| e);
+    let new_key = original_key(store, extension)?;
+    let bytes = blobs.get(from, &old_key).await?;
+    blobs.put(target, &new_key, bytes).await?;
+    match inbox
+        .forward(ctx, id, target, note, old_key.as_str(), new_key.as_str())
+        .await
+    {
         Ok(moved) => {
-            if let Err(e) = blobs.delete(from, &key).await {
-                tracing::warn!(error = %e, "forwarded invoice: old copy of the original kept");
+            if let Err(e) = blobs.delete(from, &old_key).await {
+                tracing::warn!(error = %e, "forwarded invoice: old copy left for the sweeper");
             }
             Ok(moved)
         }
         Err(e) => {
-            let _ = blobs.delete(target, &key).await;
+            if e.refused_before_commit()
+                && let Err(cleanup) = blobs.delete(target, &new_key).await
+            {
+                tracing::warn!(error = %cleanup, "failed forward: copy left for the sweeper");
+            }
             Err(e)
         }
     }

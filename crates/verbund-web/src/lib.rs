@@ -28,8 +28,10 @@ pub use problem::ApiError;
 /// Settings the web layer needs from the node's configuration.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// The URL people reach the node at; `https://` makes cookies `Secure`.
+    /// The URL people reach the node at; `https://` makes cookies `Secure` and adds HSTS.
     pub public_url: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for login throttling).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl WebConfig {

@@ -9,28 +9,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{A_LEITWEG_ID, B_LEITWEG_ID, Env, envs};
-
-const SUITE_FILE: &str =
-    "testdata/xrechnung-testsuite/business-cases/standard/01.01a-INVOICE_ubl.xml";
-const SUITE_LEITWEG_ID: &str = "<cbc:BuyerReference>04011000-12345-03</cbc:BuyerReference>";
-
-/// The suite invoice addressed to `leitweg_id`; `None` (test skipped) without `../shared`.
-fn invoice_to(leitweg_id: &str) -> Option<Vec<u8>> {
-    let shared = verbund_store::testing::shared_dir(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
-        "e-invoice API tests",
-    )?;
-    let xml = std::fs::read_to_string(shared.join(SUITE_FILE)).expect("suite file");
-    assert!(xml.contains(SUITE_LEITWEG_ID), "recipe no longer applies");
-    Some(
-        xml.replace(
-            SUITE_LEITWEG_ID,
-            &format!("<cbc:BuyerReference>{leitweg_id}</cbc:BuyerReference>"),
-        )
-        .into_bytes(),
-    )
-}
+use common::{A_LEITWEG_ID, B_LEITWEG_ID, Env, envs, invoice_to};
 
 async fn act(env: &Env, token: &str, id: &str, action: &str) -> common::Res {
     env.api(

@@ -11,7 +11,10 @@ use verbund_core::{
     AuthorityId, AuthorityKind, GovernmentKey, Password, RequestId, Role, Timestamp, TokenId,
     Username,
 };
+use verbund_store::blobs::BlobStore;
 use verbund_store::{Actor, Context, NewAuthority, NewUser, Store};
+
+use crate::config::Config;
 
 #[derive(Subcommand)]
 pub enum AdminCommand {
@@ -24,6 +27,27 @@ pub enum AdminCommand {
     /// API tokens for service accounts.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// The blob store.
+    #[command(subcommand)]
+    Blobs(BlobsCommand),
+}
+
+#[derive(Subcommand)]
+pub enum BlobsCommand {
+    /// Remove blobs that no record references and temporary files of interrupted writes,
+    /// once older than the grace period (each removal is audited). `serve` runs this
+    /// periodically too (`housekeeping_interval_seconds`).
+    Sweep {
+        /// Only report what would be removed.
+        #[arg(long)]
+        dry_run: bool,
+        /// Grace period in seconds; defaults to `blob_sweep_grace_seconds`.
+        #[arg(long)]
+        grace_seconds: Option<i64>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -80,8 +104,8 @@ pub enum UserCommand {
         #[arg(long)]
         password_file: Option<PathBuf>,
     },
-    /// Set a new password and lift a lockout. The password is read from --password-file
-    /// or stdin.
+    /// Set a new password, end every session of the user and lift the login delays. The
+    /// password is read from --password-file or stdin.
     SetPassword {
         /// Login name.
         #[arg(long)]
@@ -140,11 +164,44 @@ fn read_password(file: Option<&PathBuf>) -> anyhow::Result<Password> {
     Ok(Password::new(raw.trim_end_matches(['\n', '\r']))?)
 }
 
-pub async fn run(store: &Store, cmd: AdminCommand) -> anyhow::Result<ExitCode> {
+pub async fn run(store: &Store, config: &Config, cmd: AdminCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         AdminCommand::Authority(cmd) => authority(store, cmd).await?,
         AdminCommand::User(cmd) => user(store, cmd).await?,
         AdminCommand::Token(cmd) => token(store, cmd).await?,
+        AdminCommand::Blobs(BlobsCommand::Sweep {
+            dry_run,
+            grace_seconds,
+            json,
+        }) => {
+            let blobs =
+                BlobStore::open(&config.blob_location()).context("cannot open the blob store")?;
+            let grace = grace_seconds.unwrap_or(config.blob_sweep_grace_seconds);
+            if grace < 0 {
+                bail!("--grace-seconds must not be negative");
+            }
+            let report = verbund_store::sweep::sweep(store, &blobs, grace, dry_run).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                let verb = if dry_run { "would remove" } else { "removed" };
+                for o in &report.orphans {
+                    println!(
+                        "{verb} {} {} ({} bytes)",
+                        o.authority_id, o.key, o.size_bytes
+                    );
+                }
+                for t in &report.temp_files {
+                    println!("{verb} temporary file {t}");
+                }
+                println!(
+                    "{} blobs checked: {} orphan(s), {} temporary file(s) {verb}",
+                    report.blobs_seen,
+                    report.orphans.len(),
+                    report.temp_files.len()
+                );
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -235,11 +292,14 @@ async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
                 .admin()
                 .user_by_username(&Username::new(&username)?)
                 .await?;
-            store
+            let ended = store
                 .admin()
                 .password_set(&ctx(), user.id, read_password(password_file.as_ref())?)
                 .await?;
-            println!("password set for {}", user.username);
+            println!(
+                "password set for {}; {ended} session(s) ended",
+                user.username
+            );
         }
     }
     Ok(())

@@ -30,11 +30,14 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
     pub public_url: String,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub log_format: LogFormat,
     pub log_level: String,
     pub blob_store: Option<String>,
     pub s3_endpoint: Option<String>,
     pub shutdown_grace_seconds: u64,
+    pub blob_sweep_grace_seconds: i64,
+    pub housekeeping_interval_seconds: u64,
     pub limits: Limits,
 }
 
@@ -45,11 +48,14 @@ impl Default for Config {
             data_dir: PathBuf::from("./verbund-data"),
             database_url: None,
             public_url: "http://127.0.0.1:8080".to_owned(),
+            trusted_proxies: Vec::new(),
             log_format: LogFormat::Text,
             log_level: "info".to_owned(),
             blob_store: None,
             s3_endpoint: None,
             shutdown_grace_seconds: 30,
+            blob_sweep_grace_seconds: 24 * 60 * 60,
+            housekeeping_interval_seconds: 60 * 60,
             limits: Limits::default(),
         }
     }
@@ -133,7 +139,8 @@ pub static FIELDS: &[Field] = &[
     },
     Field {
         key: "public_url",
-        doc: "The URL people use to reach this node; https:// makes cookies Secure.",
+        doc: "The URL people use to reach this node; https:// makes cookies Secure and sends \
+              Strict-Transport-Security.",
         default: "\"http://127.0.0.1:8080\"",
         secret: false,
         apply: |c, v| {
@@ -142,6 +149,26 @@ pub static FIELDS: &[Field] = &[
                 return Err("must be http:// or https://".into());
             }
             v.trim_end_matches('/').clone_into(&mut c.public_url);
+            Ok(())
+        },
+    },
+    Field {
+        key: "trusted_proxies",
+        doc: "Reverse proxies (comma-separated addresses or networks, such as 10.0.0.0/8) whose \
+              X-Forwarded-For names the client; empty: the socket peer is the client.",
+        default: "\"\"",
+        secret: false,
+        apply: |c, v| {
+            c.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<ipnet::IpNet>()
+                        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| format!("not an address or network: {s:?}"))
+                })
+                .collect::<Result<_, _>>()?;
             Ok(())
         },
     },
@@ -209,6 +236,28 @@ pub static FIELDS: &[Field] = &[
         },
     },
     Field {
+        key: "blob_sweep_grace_seconds",
+        doc: "Blobs that no record references, and temporary files of interrupted writes, \
+              are removed once older than this (longer than any upload takes).",
+        default: "86400",
+        secret: false,
+        apply: |c, v| {
+            c.blob_sweep_grace_seconds = positive(v)?;
+            Ok(())
+        },
+    },
+    Field {
+        key: "housekeeping_interval_seconds",
+        doc: "How often serve sweeps blobs and removes expired sessions and login guards \
+              (one process of the node at a time); 0 turns it off.",
+        default: "3600",
+        secret: false,
+        apply: |c, v| {
+            c.housekeeping_interval_seconds = parse_num(v, "a whole number of seconds")?;
+            Ok(())
+        },
+    },
+    Field {
         key: "body_bytes_max",
         doc: "Largest accepted request body in bytes.",
         default: "1048576",
@@ -251,33 +300,57 @@ pub static FIELDS: &[Field] = &[
         },
     },
     Field {
-        key: "login_failures_max",
-        doc: "Failed logins before an account is locked.",
+        key: "login_account_free_attempts",
+        doc: "Login attempts for one name before each further one waits a growing delay \
+              (from places the account has logged in from before, counted apart).",
         default: "5",
         secret: false,
         apply: |c, v| {
-            c.limits.login_failures_max = u32::try_from(positive(v)?).map_err(|e| e.to_string())?;
+            c.limits.login_account_free_attempts =
+                u32::try_from(positive(v)?).map_err(|e| e.to_string())?;
             Ok(())
         },
     },
     Field {
-        key: "login_lockout_seconds",
-        doc: "How long a locked account stays locked.",
-        default: "900",
-        secret: false,
-        apply: |c, v| {
-            c.limits.login_lockout_seconds = positive(v)?;
-            Ok(())
-        },
-    },
-    Field {
-        key: "login_attempts_per_ip_max",
-        doc: "Failed logins per client address and window before throttling.",
+        key: "login_address_free_attempts",
+        doc: "Login attempts from one client address (IPv6: its /64) before each further one \
+              waits a growing delay; a successful login gives its attempt back.",
         default: "20",
         secret: false,
         apply: |c, v| {
-            c.limits.login_attempts_per_ip_max =
+            c.limits.login_address_free_attempts =
                 u32::try_from(positive(v)?).map_err(|e| e.to_string())?;
+            Ok(())
+        },
+    },
+    Field {
+        key: "login_delay_first_seconds",
+        doc: "The first login delay after the free attempts; it doubles with each attempt.",
+        default: "1",
+        secret: false,
+        apply: |c, v| {
+            c.limits.login_delay_first_seconds = positive(v)?;
+            Ok(())
+        },
+    },
+    Field {
+        key: "login_delay_max_seconds",
+        doc: "The longest login delay.",
+        default: "900",
+        secret: false,
+        apply: |c, v| {
+            c.limits.login_delay_max_seconds = positive(v)?;
+            Ok(())
+        },
+    },
+    Field {
+        key: "login_window_seconds",
+        doc: "Login attempts are forgotten after this long without one (more than the longest \
+              delay).",
+        default: "86400",
+        secret: false,
+        apply: |c, v| {
+            c.limits.login_window_seconds = positive(v)?;
             Ok(())
         },
     },

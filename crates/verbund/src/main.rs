@@ -273,7 +273,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             };
             let store = open_store(&config).await?;
-            admin::run(&store, cmd).await
+            admin::run(&store, &config, cmd).await
         }
         Command::Einvoice(command) => Ok(einvoice::run(command)),
     }

@@ -37,6 +37,7 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
         blobs,
         WebConfig {
             public_url: config.public_url.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
         },
     );
     let app = verbund_web::router(state);

@@ -97,20 +97,51 @@ pub(crate) struct LoginForm {
     next: Option<String>,
 }
 
-/// The client address for throttling: the socket peer. (Behind a reverse proxy, configure
-/// the proxy to limit too; `X-Forwarded-For` is not trusted because any client can set it.)
-pub(crate) struct ClientAddr(pub String);
+/// The client address for throttling: the socket peer, or, when the peer is one of the
+/// configured trusted proxies, the nearest address in `X-Forwarded-For` that is not a trusted
+/// proxy itself (read from the right, since a client can prepend anything it likes).
+pub(crate) struct ClientAddr(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<WebState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<std::net::SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
-        Ok(Self(addr))
+            .map(|c| c.0.ip());
+        Ok(Self(peer.map(|peer| {
+            client_addr(peer, &parts.headers, &state.config().trusted_proxies)
+        })))
     }
+}
+
+fn client_addr(
+    peer: std::net::IpAddr,
+    headers: &HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for value in headers.get_all("x-forwarded-for").iter().rev() {
+        let Ok(value) = value.to_str() else {
+            return client;
+        };
+        for hop in value.rsplit(',') {
+            match hop.trim().parse::<std::net::IpAddr>() {
+                Ok(ip) if is_trusted(&ip) => client = ip,
+                Ok(ip) => return ip,
+                Err(_) => return client,
+            }
+        }
+    }
+    client
 }
 
 /// Checks the credentials and starts a session in the user's first authority.
@@ -134,7 +165,7 @@ pub(crate) async fn login_submit(
     let store = state.store();
     let outcome = match store
         .auth()
-        .login(&form.username, &form.password, &client, &parts_rid.0)
+        .login(&form.username, &form.password, client, &parts_rid.0)
         .await
     {
         Ok(o) => o,
@@ -157,26 +188,17 @@ pub(crate) async fn login_submit(
                 Some("Benutzername oder Passwort ist falsch.".to_owned()),
             );
         }
-        LoginOutcome::Locked(until) => {
-            return login_page(
-                &state,
-                StatusCode::TOO_MANY_REQUESTS,
-                next,
-                form.username,
-                Some(format!(
-                    "Das Konto ist nach mehreren Fehlversuchen vorübergehend gesperrt \
-                     (bis {}). Bitte versuchen Sie es später erneut.",
-                    until.to_display_de()
-                )),
-            );
-        }
         LoginOutcome::Throttled => {
             return login_page(
                 &state,
                 StatusCode::TOO_MANY_REQUESTS,
                 next,
                 form.username,
-                Some("Zu viele Anmeldeversuche. Bitte warten Sie einige Minuten.".to_owned()),
+                Some(
+                    "Zu viele Anmeldeversuche. Bitte warten Sie etwas und versuchen Sie es \
+                     dann erneut."
+                        .to_owned(),
+                ),
             );
         }
     };
@@ -289,4 +311,37 @@ pub(crate) async fn authority_switch(
         return ui.error(ErrorCode::Internal, "Der Wechsel ist fehlgeschlagen.");
     }
     Redirect::to("/").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_trusted_proxies() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "198.51.100.9, 203.0.113.5, 10.1.1.1".parse().unwrap(),
+        );
+        // From a proxy: the nearest untrusted hop; the spoofable left part is ignored.
+        assert_eq!(
+            client_addr(ip("10.0.0.2"), &headers, &trusted),
+            ip("203.0.113.5")
+        );
+        // Directly from a client: the header is the client's own words.
+        assert_eq!(
+            client_addr(ip("192.0.2.1"), &headers, &trusted),
+            ip("192.0.2.1")
+        );
+        // No trusted proxies configured: always the peer.
+        assert_eq!(client_addr(ip("10.0.0.2"), &headers, &[]), ip("10.0.0.2"));
+        headers.insert("x-forwarded-for", "nonsense, 10.2.2.2".parse().unwrap());
+        assert_eq!(
+            client_addr(ip("10.0.0.2"), &headers, &trusted),
+            ip("10.2.2.2")
+        );
+    }
 }

@@ -25,8 +25,8 @@ pub struct Env {
     pub label: &'static str,
     /// Token secrets by name: a_admin, a_clerk, a_auditor, b_admin, b_clerk.
     pub tokens: HashMap<&'static str, String>,
-    _db: TestDb,
-    _blobs: tempfile::TempDir,
+    db: TestDb,
+    blobs: tempfile::TempDir,
 }
 
 pub fn a() -> AuthorityId {
@@ -124,22 +124,80 @@ async fn seed(db: TestDb) -> Env {
         tokens.insert(name, secret);
     }
     let blob_dir = tempfile::tempdir().unwrap();
-    let blobs = BlobStore::open(&BlobLocation::Local(blob_dir.path().to_path_buf())).unwrap();
-    let state = WebState::new(
-        store.clone(),
-        blobs,
-        WebConfig {
-            public_url: "http://127.0.0.1:8080".into(),
-        },
-    );
     Env {
-        app: verbund_web::router(state),
+        app: app(store.clone(), blob_dir.path()),
         store,
         label: db.label,
         tokens,
-        _db: db,
-        _blobs: blob_dir,
+        db,
+        blobs: blob_dir,
     }
+}
+
+fn app(store: Store, blob_dir: &std::path::Path) -> Router {
+    let blobs = BlobStore::open(&BlobLocation::Local(blob_dir.to_path_buf())).unwrap();
+    let state = WebState::new(
+        store,
+        blobs,
+        WebConfig {
+            public_url: "http://127.0.0.1:8080".into(),
+            trusted_proxies: Vec::new(),
+        },
+    );
+    verbund_web::router(state)
+}
+
+impl Env {
+    /// The app of a second server process on the same database and blob store: its own
+    /// connection pool, its own caches, nothing shared in memory with `self.app`.
+    pub async fn second_process(&self) -> Router {
+        let store = Store::connect(
+            &self.db.url,
+            std::sync::Arc::new(verbund_core::SystemClock),
+            self.store.limits().clone(),
+        )
+        .await
+        .unwrap();
+        app(store, self.blobs.path())
+    }
+
+    /// Every file below the blob root (relative paths, sorted), temporary files included.
+    pub fn blob_files(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut dirs = vec![self.blobs.path().to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(rel) = path.strip_prefix(self.blobs.path()) {
+                    out.push(rel.to_string_lossy().into_owned());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+/// The suite invoice addressed to `leitweg_id`; `None` (test skipped) without `../shared`.
+pub fn invoice_to(leitweg_id: &str) -> Option<Vec<u8>> {
+    const SUITE_FILE: &str =
+        "testdata/xrechnung-testsuite/business-cases/standard/01.01a-INVOICE_ubl.xml";
+    const SUITE_LEITWEG_ID: &str = "<cbc:BuyerReference>04011000-12345-03</cbc:BuyerReference>";
+    let shared = verbund_store::testing::shared_dir(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        "e-invoice API tests",
+    )?;
+    let xml = std::fs::read_to_string(shared.join(SUITE_FILE)).expect("suite file");
+    assert!(xml.contains(SUITE_LEITWEG_ID), "recipe no longer applies");
+    Some(
+        xml.replace(
+            SUITE_LEITWEG_ID,
+            &format!("<cbc:BuyerReference>{leitweg_id}</cbc:BuyerReference>"),
+        )
+        .into_bytes(),
+    )
 }
 
 /// A response, read whole.
