@@ -55,11 +55,14 @@ pub enum ErrorCode {
     Internal,
     /// `VB-0503` The service is not ready (database unreachable).
     Unavailable,
+    /// `VB-0408` The request took longer than the node allows (a slow upload, or work that
+    /// did not finish in time); nothing was stored.
+    Timeout,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         Self::MalformedBody,
         Self::BodyTooLarge,
         Self::InvalidParameter,
@@ -74,6 +77,7 @@ impl ErrorCode {
         Self::InvalidState,
         Self::Internal,
         Self::Unavailable,
+        Self::Timeout,
     ];
 
     /// The code as shown to clients, e.g. `VB-0004`.
@@ -94,6 +98,7 @@ impl ErrorCode {
             Self::InvalidState => "VB-0012",
             Self::Internal => "VB-0500",
             Self::Unavailable => "VB-0503",
+            Self::Timeout => "VB-0408",
         }
     }
 
@@ -112,6 +117,7 @@ impl ErrorCode {
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
+            Self::Timeout => 408,
         }
     }
 
@@ -133,6 +139,7 @@ impl ErrorCode {
             Self::InvalidState => "Schritt nicht möglich",
             Self::Internal => "Interner Fehler",
             Self::Unavailable => "Dienst nicht bereit",
+            Self::Timeout => "Zeit überschritten",
         }
     }
 }

@@ -32,6 +32,11 @@ pub struct WebConfig {
     pub public_url: String,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for login throttling).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The bearer token for `/metrics` on the public listener; without one it is not there
+    /// (the operations listener, [`ops_router`], serves it).
+    pub metrics_token: Option<String>,
+    /// The longest a request may take, reading its body included.
+    pub request_timeout: std::time::Duration,
 }
 
 impl WebConfig {
@@ -92,6 +97,13 @@ impl WebState {
     }
 }
 
+/// The operations listener's application: `/healthz`, `/readyz` and `/metrics`, open.
+pub fn ops_router(state: WebState) -> Router {
+    ops::ops_router()
+        .fallback(middleware::not_found)
+        .with_state(state)
+}
+
 /// The whole application: API, UI and operational endpoints with their middleware.
 pub fn router(state: WebState) -> Router {
     let body_limit = state.store().limits().body_bytes_max;
@@ -102,6 +114,10 @@ pub fn router(state: WebState) -> Router {
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::deadline,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::observe,

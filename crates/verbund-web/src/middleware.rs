@@ -40,7 +40,7 @@ pub(crate) async fn observe(
         .get::<MatchedPath>()
         .map_or("unmatched", MatchedPath::as_str)
         .to_owned();
-    let method = req.method().as_str().to_owned();
+    let method = req.method().clone();
     let span =
         tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
     let started = Instant::now();
@@ -81,6 +81,25 @@ pub(crate) async fn observe(
         }
     });
     res
+}
+
+/// Bounds each request, reading its body included, by `request_timeout` (the handler's
+/// future is dropped; blocking work it started holds its own permits and ends on its own).
+pub(crate) async fn deadline(State(state): State<WebState>, req: Request, next: Next) -> Response {
+    let api = is_api(req.uri());
+    match tokio::time::timeout(state.config().request_timeout, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) if api => ApiError::new(
+            ErrorCode::Timeout,
+            "the request took longer than this node allows; nothing was stored",
+        )
+        .into_response(),
+        Err(_) => ui::error_page(
+            ErrorCode::Timeout,
+            "Die Anfrage hat zu lange gedauert und wurde abgebrochen; es wurde nichts \
+             gespeichert. Bitte versuchen Sie es erneut.",
+        ),
+    }
 }
 
 fn is_api(uri: &Uri) -> bool {

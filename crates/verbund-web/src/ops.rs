@@ -1,8 +1,14 @@
 //! Operational endpoints (`/healthz`, `/readyz`, `/metrics`) and the request metrics.
+//!
+//! Every label value comes from a fixed set (the method from the standard ones, the route
+//! template the router matched, the status class), so no request can add a series: the
+//! review grew `/metrics` to 734 MB with 800 requests of made-up methods. `/metrics` itself
+//! is served on the operations listener (`ops_listen`), and on the public listener only with
+//! the bearer token `metrics_token`.
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use prometheus::{
@@ -24,7 +30,10 @@ impl Metrics {
         let registry = Registry::new_custom(Some("verbund".into()), None)
             .expect("a fixed, valid metric prefix");
         let requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests by route and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by method, route and status class",
+            ),
             &["method", "route", "status"],
         )
         .expect("valid metric definition");
@@ -56,10 +65,18 @@ impl Metrics {
         }
     }
 
-    pub(crate) fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let status = status.to_string();
+    /// Counts a request. `route` must be a route template of the router (or `unmatched`).
+    pub(crate) fn observe(&self, method: &Method, route: &str, status: u16, seconds: f64) {
+        let method = method_label(method);
+        let status = match status {
+            100..=199 => "1xx",
+            200..=299 => "2xx",
+            300..=399 => "3xx",
+            400..=499 => "4xx",
+            _ => "5xx",
+        };
         self.requests
-            .with_label_values(&[method, route, status.as_str()])
+            .with_label_values(&[method, route, status])
             .inc();
         self.latency
             .with_label_values(&[method, route])
@@ -74,11 +91,52 @@ impl Metrics {
     }
 }
 
+/// The method as a label: one of the standard methods, else `other`.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+/// The operational endpoints of the public listener: `/metrics` only with the token.
 pub(crate) fn router() -> Router<WebState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_with_token))
+}
+
+/// The operations listener: health, readiness and metrics, without authentication (bind it
+/// to an address only the monitoring reaches).
+pub(crate) fn ops_router() -> Router<WebState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+}
+
+async fn metrics_with_token(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match (&state.config().metrics_token, given) {
+        (Some(token), Some(given))
+            if crate::ui::constant_time_eq(token.as_bytes(), given.as_bytes()) =>
+        {
+            metrics(State(state)).await
+        }
+        (Some(_), _) => ApiError::new(ErrorCode::Unauthenticated, "the metrics need their token")
+            .into_response(),
+        (None, _) => ApiError::not_found("resource").into_response(),
+    }
 }
 
 async fn healthz() -> &'static str {

@@ -282,7 +282,42 @@ async fn operational_endpoints() {
         StatusCode::OK
     );
     let _ = env.get("/api/v1/governments", env.token("a_clerk")).await;
-    let metrics = env.api(Method::GET, "/metrics", None, None).await;
+    env.api(Method::GET, "/metrics", None, None)
+        .await
+        .assert_problem(401, "VB-0004");
+    env.api(Method::GET, "/metrics", Some("falsch"), None)
+        .await
+        .assert_problem(401, "VB-0004");
+    // The review's attack: 800 requests with made-up 60 KB methods. The first odd method
+    // adds the `other` series; no further one adds anything.
+    let odd =
+        |n: usize| Method::from_bytes(format!("X{n}{}", "A".repeat(60_000)).as_bytes()).unwrap();
+    let _ = env.api(odd(0), "/api/v1/governments", None, None).await;
+    let scrape = || env.api(Method::GET, "/metrics", Some(common::METRICS_TOKEN), None);
+    let series = |t: &str| t.lines().filter(|l| l.starts_with("verbund_http_")).count();
+    let _ = scrape().await; // so that the scrape's own series exist
+    let before = series(&scrape().await.text());
+    for n in 1..50 {
+        let _ = env.api(odd(n), "/api/v1/governments", None, None).await;
+        let _ = env
+            .api(odd(n), &format!("/api/v1/unbekannt/{n}"), None, None)
+            .await;
+    }
+    let after = scrape().await.text();
+    // One more route series: `unmatched` (then never again).
+    let unmatched = after
+        .lines()
+        .filter(|l| l.starts_with("verbund_http_") && l.contains("unmatched"))
+        .count();
+    assert_eq!(series(&after), before + unmatched, "{after}");
+    assert!(
+        after.contains(r#"method="other""#) && after.len() < 64 * 1024,
+        "{}",
+        after.len()
+    );
+    let metrics = env
+        .api(Method::GET, "/metrics", Some(common::METRICS_TOKEN), None)
+        .await;
     assert!(
         metrics
             .content_type()
@@ -294,7 +329,7 @@ async fn operational_endpoints() {
         "{text}"
     );
     assert!(
-        text.contains(r#"route="/api/v1/governments",status="200""#),
+        text.contains(r#"route="/api/v1/governments",status="2xx""#),
         "{text}"
     );
     let res = env

@@ -31,6 +31,11 @@ pub struct Config {
     pub database_url: Option<String>,
     pub public_url: String,
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub ops_listen: Option<SocketAddr>,
+    pub header_read_timeout_seconds: u64,
+    pub request_timeout_seconds: u64,
+    pub connections_max: usize,
+    pub metrics_token: Option<String>,
     pub log_format: LogFormat,
     pub log_level: String,
     pub blob_store: Option<String>,
@@ -49,6 +54,11 @@ impl Default for Config {
             database_url: None,
             public_url: "http://127.0.0.1:8080".to_owned(),
             trusted_proxies: Vec::new(),
+            ops_listen: None,
+            header_read_timeout_seconds: 10,
+            request_timeout_seconds: 300,
+            connections_max: 1024,
+            metrics_token: None,
             log_format: LogFormat::Text,
             log_level: "info".to_owned(),
             blob_store: None,
@@ -173,6 +183,33 @@ pub static FIELDS: &[Field] = &[
         },
     },
     Field {
+        key: "ops_listen",
+        doc: "Address of the operations listener (/healthz, /readyz, /metrics without \
+              authentication), such as 127.0.0.1:9090; empty: none.",
+        default: "\"\"",
+        secret: false,
+        apply: |c, v| {
+            c.ops_listen = if v.trim().is_empty() {
+                None
+            } else {
+                Some(parse_num(v, "an address such as 127.0.0.1:9090")?)
+            };
+            Ok(())
+        },
+    },
+    Field {
+        key: "metrics_token",
+        doc: "Bearer token for /metrics on the public listener; empty: /metrics is only on \
+              ops_listen.",
+        default: "\"\"",
+        secret: true,
+        apply: |c, v| {
+            let v = v.trim();
+            c.metrics_token = (!v.is_empty()).then(|| v.to_owned());
+            Ok(())
+        },
+    },
+    Field {
         key: "log_format",
         doc: "Log format: text or json.",
         default: "\"text\"",
@@ -232,6 +269,39 @@ pub static FIELDS: &[Field] = &[
         secret: false,
         apply: |c, v| {
             c.shutdown_grace_seconds = parse_num(v, "a whole number of seconds")?;
+            Ok(())
+        },
+    },
+    Field {
+        key: "header_read_timeout_seconds",
+        doc: "A connection is closed when a request's headers are not complete this long after \
+              it became ready for them (so also after this long idle between requests).",
+        default: "10",
+        secret: false,
+        apply: |c, v| {
+            c.header_read_timeout_seconds = positive(v)?.unsigned_abs();
+            Ok(())
+        },
+    },
+    Field {
+        key: "request_timeout_seconds",
+        doc: "The longest one request may take, reading its body included (408, nothing \
+              stored). At 300 s a 64 MiB invoice needs about 220 KiB/s.",
+        default: "300",
+        secret: false,
+        apply: |c, v| {
+            c.request_timeout_seconds = positive(v)?.unsigned_abs();
+            Ok(())
+        },
+    },
+    Field {
+        key: "connections_max",
+        doc: "Connections open at once per listener; beyond it new ones wait in the backlog \
+              (keep it below the process's file descriptor limit).",
+        default: "1024",
+        secret: false,
+        apply: |c, v| {
+            c.connections_max = usize::try_from(positive(v)?).map_err(|e| e.to_string())?;
             Ok(())
         },
     },

@@ -118,7 +118,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(run(cli)) {
+    let result = runtime.block_on(run(cli));
+    // Do not wait for blocking work that is still running (a validation whose request the
+    // shutdown abandoned): its result would be committed by nobody.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");

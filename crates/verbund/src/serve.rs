@@ -1,6 +1,5 @@
 //! Running the HTTP server: logging, binding, graceful shutdown.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -27,48 +26,177 @@ pub fn init_logging(config: &Config) {
     };
 }
 
-/// Serves until SIGINT or SIGTERM, then lets requests in flight finish (bounded by
-/// `shutdown_grace_seconds`).
+/// Serves until SIGINT or SIGTERM, then lets requests in flight finish: at most
+/// `shutdown_grace_seconds`, after which the caller ends the process (blocking work such as a
+/// validation is not waited for; nothing it would have written is committed).
 pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
     let blobs = BlobStore::open(&config.blob_location()).context("cannot open the blob store")?;
     store.token_cache_start().await;
     let state = WebState::new(
         store.clone(),
-        blobs,
+        blobs.clone(),
         WebConfig {
             public_url: config.public_url.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
+            metrics_token: config.metrics_token.clone(),
+            request_timeout: Duration::from_secs(config.request_timeout_seconds),
         },
     );
-    let app = verbund_web::router(state);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
-    tracing::info!(listen = %config.listen, public_url = %config.public_url, "serving");
-    let grace = Duration::from_secs(config.shutdown_grace_seconds);
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        tracing::info!("shutting down: finishing requests in flight");
-        let _ = tx.send(());
-    });
-    let server = tokio::spawn(async move { server.await });
-    // Bound the drain: after the signal, wait at most `grace` for the server to finish.
-    let drained = async {
-        let _ = rx.await;
-        tokio::time::sleep(grace).await;
+    let ops = match config.ops_listen {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} (ops_listen)"))?,
+        ),
+        None => None,
     };
-    tokio::select! {
-        res = server => { res.context("server task failed")?.context("server failed")?; }
-        () = drained => { tracing::warn!("shutdown grace period over; closing remaining connections"); }
+    tracing::info!(listen = %config.listen, public_url = %config.public_url, ops_listen = ?config.ops_listen, "serving");
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let settings = Connections {
+        header_read_timeout: Duration::from_secs(config.header_read_timeout_seconds),
+        connections_max: config.connections_max,
+    };
+    let mut servers = tokio::task::JoinSet::new();
+    servers.spawn(accept(
+        listener,
+        verbund_web::router(state.clone()),
+        settings,
+        stop_rx.clone(),
+    ));
+    if let Some(ops) = ops {
+        servers.spawn(accept(
+            ops,
+            verbund_web::ops_router(state),
+            settings,
+            stop_rx.clone(),
+        ));
+    }
+    let housekeeping = tokio::spawn(housekeeping(
+        store.clone(),
+        blobs,
+        config.housekeeping_interval_seconds,
+        config.blob_sweep_grace_seconds,
+    ));
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing requests in flight");
+    housekeeping.abort();
+    let _ = stop_tx.send(true);
+    let grace = Duration::from_secs(config.shutdown_grace_seconds);
+    let drained = tokio::time::timeout(grace, async {
+        while servers.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!("shutdown grace period over; closing remaining connections");
+        servers.abort_all();
     }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How connections are bounded.
+#[derive(Debug, Clone, Copy)]
+struct Connections {
+    /// Until a request's headers are complete, also for an idle keep-alive connection waiting
+    /// for its next request (hyper starts the timer when it starts reading a request).
+    header_read_timeout: Duration,
+    /// Connections open at once; beyond it the listener stops accepting (the kernel's
+    /// backlog holds new ones) until one closes.
+    connections_max: usize,
+}
+
+/// Accepts connections until `stop`, serving each with hyper's HTTP/1 under the bounds; then
+/// waits until every connection has finished its request in flight.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    bounds: Connections,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(bounds.connections_max));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(bounds.header_read_timeout)
+        .keep_alive(true);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            _ = stop.changed() => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = stop.changed() => break,
+        };
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                let mut app = app.clone();
+                async move {
+                    use tower::Service as _;
+                    app.call(req.map(axum::body::Body::new)).await
+                }
+            });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+/// Periodic housekeeping (sessions, login guards, the blob sweep), one process of the node
+/// at a time: each round first takes the database lease for one interval.
+async fn housekeeping(store: Store, blobs: BlobStore, interval_seconds: u64, grace_seconds: i64) {
+    if interval_seconds == 0 {
+        return;
+    }
+    let holder = uuid::Uuid::new_v4().to_string();
+    let ttl = i64::try_from(interval_seconds).unwrap_or(i64::MAX);
+    let mut ticks = tokio::time::interval(Duration::from_secs(interval_seconds));
+    loop {
+        ticks.tick().await;
+        match verbund_store::housekeeping::lease_take(&store, "housekeeping", &holder, ttl).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "housekeeping: cannot take the lease");
+                continue;
+            }
+        }
+        match verbund_store::housekeeping::run(&store, &blobs, grace_seconds).await {
+            Ok(done) => tracing::info!(
+                sessions = done.sessions_removed,
+                login_guards = done.login_guards_removed,
+                orphan_blobs = done.sweep.orphans.len(),
+                temp_files = done.sweep.temp_files.len(),
+                "housekeeping done"
+            ),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

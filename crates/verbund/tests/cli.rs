@@ -390,7 +390,7 @@ fn raw(server: &Server, req: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn two_processes_share_sessions_and_lockouts_through_the_database() {
+async fn two_processes_share_sessions_and_login_guards_through_the_database() {
     for db in backends().await {
         let first = Server::start("demo", db.clone());
         // The second process uses the first one's database (SQLite file or PostgreSQL).
@@ -415,7 +415,7 @@ async fn two_processes_share_sessions_and_lockouts_through_the_database() {
             &page[..page.len().min(300)]
         );
         assert!(page.contains("anna.admin"));
-        // Failed logins on both processes add up to one lockout.
+        // Failed logins on both processes add up in one guard: the next attempt waits.
         for server in [&first, &second, &first, &second, &first] {
             assert_eq!(
                 form_login(server, "ben.kasse", "falsches-passwort"),
@@ -425,7 +425,7 @@ async fn two_processes_share_sessions_and_lockouts_through_the_database() {
         assert_eq!(
             form_login(&second, "ben.kasse", "Verbund-Demo-2026"),
             Err(429),
-            "lockout not shared"
+            "login guard not shared"
         );
     }
 }
@@ -472,6 +472,79 @@ fn shutdown_finishes_requests_in_flight() {
     // New connections are refused once the server has drained.
     let (status, _, _) = server.stop();
     assert!(status.success());
+}
+
+/// Half-sent headers, an idle keep-alive connection and a body that trickles in are cut off
+/// by the server's bounds; while slow connections hold every slot, the next request waits
+/// for a slot instead of failing, and gets its answer once the bounds free one.
+#[test]
+fn slow_clients_are_cut_off() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let server = common::Server::start_with(
+        "serve",
+        None,
+        &[
+            ("VERBUND_HEADER_READ_TIMEOUT_SECONDS", "1"),
+            ("VERBUND_REQUEST_TIMEOUT_SECONDS", "2"),
+            ("VERBUND_CONNECTIONS_MAX", "3"),
+        ],
+    );
+    let connect = || {
+        let s = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s
+    };
+    let answer_of = |mut s: std::net::TcpStream| {
+        let started = Instant::now();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        (
+            String::from_utf8_lossy(&out).into_owned(),
+            started.elapsed(),
+        )
+    };
+    // Headers that never end: closed after about a second (hyper answers 408 or just closes).
+    let mut half = connect();
+    half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    // Idle after one request on a keep-alive connection: closed too.
+    let mut idle = connect();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    // A form body that stops arriving: the request deadline answers 408 with a page.
+    let mut slow = connect();
+    slow.write_all(
+        b"POST /anmelden HTTP/1.1\r\nHost: x\r\n\
+          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername=",
+    )
+    .unwrap();
+    // All three slots are taken; this one waits in the backlog until the bounds free one.
+    let waiting = connect();
+    (&waiting)
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let (text, took) = answer_of(half);
+    assert!(
+        took < Duration::from_secs(5),
+        "half-sent headers kept {took:?}: {text}"
+    );
+    let (text, took) = answer_of(idle);
+    assert!(
+        text.starts_with("HTTP/1.1 200") && took < Duration::from_secs(5),
+        "idle kept {took:?}"
+    );
+    let (text, took) = answer_of(slow);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(
+        text.contains("VB-0408") && took < Duration::from_secs(6),
+        "{took:?} {text}"
+    );
+    let (text, _) = answer_of(waiting);
+    assert!(
+        text.starts_with("HTTP/1.1 200"),
+        "the waiting request: {text}"
+    );
 }
 
 /// The database a CLI or server process of these tests used, opened in the test.

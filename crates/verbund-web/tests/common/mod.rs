@@ -18,6 +18,8 @@ use verbund_store::{Actor, Context, NewAuthority, NewUser, Store};
 use verbund_web::{WebConfig, WebState};
 
 pub const PASSWORD: &str = "test-passwort-123";
+/// The token `/metrics` asks for on the test node.
+pub const METRICS_TOKEN: &str = "test-metriken-token";
 
 pub struct Env {
     pub app: Router,
@@ -142,6 +144,8 @@ fn app(store: Store, blob_dir: &std::path::Path) -> Router {
         WebConfig {
             public_url: "http://127.0.0.1:8080".into(),
             trusted_proxies: Vec::new(),
+            metrics_token: Some(METRICS_TOKEN.to_owned()),
+            request_timeout: std::time::Duration::from_mins(1),
         },
     );
     verbund_web::router(state)

@@ -30,6 +30,11 @@ fn free_port() -> u16 {
 impl Server {
     /// Starts `verbund <command>` (serve or demo) and waits until `/healthz` answers.
     pub fn start(command: &str, database_url: Option<String>) -> Self {
+        Self::start_with(command, database_url, &[])
+    }
+
+    /// [`Server::start`] with settings as `VERBUND_*` environment variables.
+    pub fn start_with(command: &str, database_url: Option<String>, env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let mut cmd = Command::new(BIN);
@@ -40,7 +45,8 @@ impl Server {
             .arg(dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .env_remove("VERBUND_DATABASE_URL");
+            .env_remove("VERBUND_DATABASE_URL")
+            .envs(env.iter().copied());
         if let Some(url) = &database_url {
             cmd.arg("--database-url").arg(url);
         }
