@@ -84,7 +84,7 @@ pub const PDF: &str = "VB-EINV-PDF";
 pub fn is_pdf(input: &[u8]) -> bool {
     input
         .get(..input.len().min(1024))
-        .is_some_and(|head| find(head, b"%PDF-", 0).is_some())
+        .is_some_and(|head| memchr::memmem::find(head, b"%PDF-").is_some())
 }
 
 /// Finds the invoice XML embedded in a PDF. Prefers the names the standards use
@@ -228,26 +228,40 @@ struct Scan<'a> {
     input: &'a [u8],
     objects: HashMap<u32, Value>,
     streams: HashMap<u32, Stream>,
+    /// Where each `endstream` keyword is, in order (found once for all streams).
+    endstreams: Vec<usize>,
     encrypted: bool,
 }
 
 const DEPTH_MAX: usize = 32;
 
 impl<'a> Scan<'a> {
+    /// Scans the whole file once. Every parse is confined to a window that ends where the
+    /// next object header (`N G obj`) begins, and the windows do not overlap, so the scan is
+    /// linear in the input whatever it holds: an unterminated string or comment can no longer
+    /// make each of many headers read to the end of the file.
     fn of(input: &'a [u8], budget: &mut Budget) -> Result<Self, PdfError> {
+        let headers: Vec<(usize, u32)> = memchr::memmem::find_iter(input, b"obj")
+            .filter_map(|pos| object_number(input, pos).map(|n| (pos, n)))
+            .collect();
         let mut scan = Scan {
             input,
             objects: HashMap::new(),
             streams: HashMap::new(),
+            endstreams: memchr::memmem::find_iter(input, b"endstream").collect(),
             encrypted: false,
         };
         let mut at = 0;
-        while let Some(pos) = find(input, b"obj", at) {
-            at = pos + 3;
-            let Some(number) = object_number(input, pos) else {
+        for (i, &(pos, number)) in headers.iter().enumerate() {
+            if pos < at {
+                // Inside the value of the object before (a string, say).
                 continue;
+            }
+            let end = headers.get(i + 1).map_or(input.len(), |(next, _)| *next);
+            let mut parser = Parser {
+                input: &input[..end],
+                pos: pos + 3,
             };
-            let mut parser = Parser { input, pos: at };
             let Some(value) = parser.value(0) else {
                 continue;
             };
@@ -275,11 +289,19 @@ impl<'a> Scan<'a> {
                 at = parser.pos;
             }
         }
-        // Classic trailers.
-        let mut at = 0;
-        while let Some(pos) = find(input, b"trailer", at) {
-            at = pos + 7;
-            let mut parser = Parser { input, pos: at };
+        // Classic trailers, each read up to the next trailer or object header.
+        let trailers: Vec<usize> = memchr::memmem::find_iter(input, b"trailer").collect();
+        for (i, &pos) in trailers.iter().enumerate() {
+            let next_header = headers.partition_point(|(p, _)| *p <= pos);
+            let end = trailers
+                .get(i + 1)
+                .copied()
+                .unwrap_or(input.len())
+                .min(headers.get(next_header).map_or(input.len(), |(p, _)| *p));
+            let mut parser = Parser {
+                input: &input[..end],
+                pos: pos + 7,
+            };
             if parser.value(0).is_some_and(|t| t.get(b"Encrypt").is_some()) {
                 scan.encrypted = true;
             }
@@ -323,12 +345,18 @@ impl<'a> Scan<'a> {
                     _ => break,
                 }
             }
-            for (n, offset) in entries {
-                let (Some(n), Some(offset)) = (as_u32(n), as_usize(offset)) else {
-                    continue;
-                };
+            // Each object is read up to where the next one starts (linear, as in `of`).
+            let mut entries: Vec<(u32, usize)> = entries
+                .into_iter()
+                .filter_map(|(n, offset)| Some((as_u32(n)?, as_usize(offset)?)))
+                .collect();
+            entries.sort_by_key(|(_, offset)| *offset);
+            for (i, &(n, offset)) in entries.iter().enumerate() {
+                let end = entries.get(i + 1).map_or(content.len(), |(_, next)| {
+                    first.saturating_add(*next).min(content.len())
+                });
                 let mut parser = Parser {
-                    input: &content,
+                    input: &content[..end],
                     pos: first.saturating_add(offset),
                 };
                 if let Some(value) = parser.value(0) {
@@ -440,7 +468,8 @@ impl<'a> Scan<'a> {
                 }
             }
         }
-        let end = find(input, b"endstream", start).unwrap_or(input.len());
+        let next = self.endstreams.partition_point(|p| *p < start);
+        let end = self.endstreams.get(next).copied().unwrap_or(input.len());
         let mut data = &input[start..end];
         if let Some(stripped) = data.strip_suffix(b"\n") {
             data = stripped.strip_suffix(b"\r").unwrap_or(stripped);
@@ -486,14 +515,6 @@ fn trailing_int(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
 
 fn is_regular(b: u8) -> bool {
     !b.is_ascii_whitespace() && !b"()<>[]{}/%".contains(&b)
-}
-
-fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
 }
 
 fn as_u32(n: f64) -> Option<u32> {

@@ -4,7 +4,8 @@
 //! Routing never changes the verdict: an invoice with an invalid or unknown Leitweg-ID (BT-10)
 //! stays with the receiving authority and waits in its clarification queue, with its report.
 
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
 
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
@@ -16,11 +17,65 @@ use verbund_store::blobs::{BlobKey, BlobStore};
 use verbund_store::einvoices::{Channel, Einvoice, NewEinvoice};
 use verbund_store::{Context, Store, StoreError};
 
-/// Validations run on blocking threads, at most one per core at a time, so that a burst of
-/// large invoices cannot starve the server or its memory.
-static VALIDATIONS: LazyLock<Semaphore> = LazyLock::new(|| {
-    Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
-});
+/// Validations (and renderings, which validate too) run on blocking threads, at most one per
+/// core at a time, so that a burst of large invoices cannot starve the server or its memory.
+static VALIDATIONS: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(validation_permits())));
+
+/// Runs `job` on a blocking thread under a validation permit that belongs to the job: it is
+/// released when the job ends, not when the request that started it is dropped (a client
+/// that disconnects, a request deadline), so abandoned work still counts against the bound.
+/// `None` if the job panicked.
+async fn under_permit<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let permit = VALIDATIONS.clone().acquire_owned().await.ok()?;
+    tokio::task::spawn_blocking(move || {
+        let _running = Running::start(permit);
+        job()
+    })
+    .await
+    .ok()
+}
+
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// A job holding a validation permit, counted in [`validations_running`] while it lives.
+struct Running(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+
+impl Running {
+    fn start(permit: tokio::sync::OwnedSemaphorePermit) -> Self {
+        RUNNING.fetch_add(1, Ordering::SeqCst);
+        Self(permit)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// How many validations and renderings run in this process now (at most
+/// [`validation_permits`]), whether or not their requests are still there.
+#[must_use]
+pub fn validations_running() -> usize {
+    RUNNING.load(Ordering::SeqCst)
+}
+
+/// How many validations may run at once in this process: one per core.
+#[must_use]
+pub fn validation_permits() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+}
+
+/// The limits of a validation on this node: nothing in a document, an embedded invoice in a
+/// PDF included, may decode to more than an invoice may be uploaded as. So a small PDF costs
+/// at most what the largest allowed XML invoice costs, never a multiple of it.
+fn validation_limits(store: &Store) -> Limits {
+    Limits {
+        input_bytes_max: store.limits().einvoice_bytes_max,
+        ..Limits::default()
+    }
+}
 
 /// A document to take in.
 pub struct Incoming {
@@ -56,11 +111,11 @@ pub async fn take_in(
         ("application/xml", "xml")
     };
     let (report, summary) = {
-        let _permit = VALIDATIONS.acquire().await.ok();
         let bytes = incoming.bytes.clone();
-        tokio::task::spawn_blocking(move || check(&bytes))
+        let limits = validation_limits(store);
+        under_permit(move || check(&bytes, &limits))
             .await
-            .unwrap_or_else(|_| (internal_report(), Summary::default()))
+            .unwrap_or_else(|| (internal_report(), Summary::default()))
     };
     let (owner, clarification) = route(store, receiver, &report, &summary).await?;
     let blob_key = original_key(store, extension)?;
@@ -100,21 +155,17 @@ pub async fn take_in(
 /// The report and, for an invoice, its summary; a PDF is judged by the invoice XML embedded
 /// in it (ZUGFeRD / Factur-X). One parse for the summary, one inside `validate`; the summary
 /// parse is cheap next to validation.
-fn check(bytes: &[u8]) -> (Report, Summary) {
-    let limits = Limits::default();
-    let summary_of = |xml: &[u8]| match verbund_einvoice::classify(xml, &limits) {
+fn check(bytes: &[u8], limits: &Limits) -> (Report, Summary) {
+    let summary_of = |xml: &[u8]| match verbund_einvoice::classify(xml, limits) {
         Classification::Invoice(parsed) => Summary::of(&parsed.invoice),
         _ => Summary::default(),
     };
     if verbund_einvoice::is_pdf(bytes) {
-        let (report, embedded) = verbund_einvoice::validate_pdf(bytes, &limits);
+        let (report, embedded) = verbund_einvoice::validate_pdf(bytes, limits);
         let summary = embedded.map(|e| summary_of(&e.xml)).unwrap_or_default();
         return (report, summary);
     }
-    (
-        verbund_einvoice::validate(bytes, &limits),
-        summary_of(bytes),
-    )
+    (verbund_einvoice::validate(bytes, limits), summary_of(bytes))
 }
 
 fn internal_report() -> Report {
@@ -269,20 +320,24 @@ pub async fn forward(
 }
 
 /// The printable HTML view of a stored original (XML, or the XML embedded in a PDF), with a
-/// fresh validation report.
-#[must_use]
-pub fn render(file_name: &str, bytes: &[u8]) -> String {
-    let limits = Limits::default();
+/// fresh validation report; under the same permits and limits as intake, so that concurrent
+/// views cannot exceed the memory that concurrent validations may take.
+pub async fn render(store: &Store, file_name: String, bytes: Bytes) -> Option<String> {
+    let limits = validation_limits(store);
+    under_permit(move || render_now(&file_name, &bytes, &limits)).await
+}
+
+fn render_now(file_name: &str, bytes: &[u8], limits: &Limits) -> String {
     let (report, xml) = if verbund_einvoice::is_pdf(bytes) {
-        let (report, embedded) = verbund_einvoice::validate_pdf(bytes, &limits);
+        let (report, embedded) = verbund_einvoice::validate_pdf(bytes, limits);
         (report, embedded.map(|e| e.xml))
     } else {
         (
-            verbund_einvoice::validate(bytes, &limits),
+            verbund_einvoice::validate(bytes, limits),
             Some(bytes.to_vec()),
         )
     };
-    let parsed = xml.and_then(|xml| match verbund_einvoice::classify(&xml, &limits) {
+    let parsed = xml.and_then(|xml| match verbund_einvoice::classify(&xml, limits) {
         Classification::Invoice(parsed) => Some(parsed),
         _ => None,
     });

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
 use verbund_core::ErrorCode;
 
@@ -23,6 +23,7 @@ pub(crate) struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    validations: IntGauge,
 }
 
 impl Metrics {
@@ -52,6 +53,14 @@ impl Metrics {
         registry
             .register(Box::new(latency.clone()))
             .expect("registered once");
+        let validations = IntGauge::new(
+            "validations_running",
+            "Validations and invoice views running now (at most one per core)",
+        )
+        .expect("valid metric definition");
+        registry
+            .register(Box::new(validations.clone()))
+            .expect("registered once");
         #[cfg(target_os = "linux")]
         registry
             .register(Box::new(
@@ -62,6 +71,7 @@ impl Metrics {
             registry,
             requests,
             latency,
+            validations,
         }
     }
 
@@ -84,6 +94,8 @@ impl Metrics {
     }
 
     fn render(&self) -> Vec<u8> {
+        self.validations
+            .set(i64::try_from(crate::intake::validations_running()).unwrap_or(i64::MAX));
         let mut out = Vec::new();
         // Encoding into a Vec cannot fail for well-formed metrics.
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);

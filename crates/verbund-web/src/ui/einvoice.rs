@@ -758,9 +758,12 @@ pub(crate) async fn view(
     let name = invoice
         .file_name
         .unwrap_or_else(|| format!("rechnung-{id}"));
-    let html = tokio::task::spawn_blocking(move || crate::intake::render(&name, &bytes))
-        .await
-        .unwrap_or_default();
+    let Some(html) = crate::intake::render(state.store(), name, bytes).await else {
+        return ui.error(
+            ErrorCode::Internal,
+            "Die Ansicht der Rechnung konnte nicht erstellt werden.",
+        );
+    };
     let policy = format!(
         "default-src 'none'; style-src '{}'; img-src data:; frame-ancestors 'none'; \
          form-action 'none'; base-uri 'none'",
