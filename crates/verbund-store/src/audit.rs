@@ -183,6 +183,7 @@ impl<'s> Change<'s> {
             object_type: object_type.to_owned(),
             object_id: object_id.to_owned(),
             request_id: self.ctx.request_id.to_string(),
+            client_request_id: self.ctx.request_id.client().map(str::to_owned),
             detail,
             prev_hash: head.hash.clone(),
             hash: String::new(),
@@ -190,8 +191,8 @@ impl<'s> Change<'s> {
         let hash = entry_hash(&entry);
         sqlx::query(
             "INSERT INTO audit_log (authority_id, seq, occurred_at, actor, action, object_type, \
-             object_id, request_id, detail, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             object_id, request_id, detail, prev_hash, hash, client_request_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(entry.authority_id.as_str())
         .bind(entry.seq)
@@ -204,6 +205,7 @@ impl<'s> Change<'s> {
         .bind(&entry.detail)
         .bind(&entry.prev_hash)
         .bind(&hash)
+        .bind(&entry.client_request_id)
         .execute(&mut *self.tx)
         .await?;
         let head = &mut self.chains[chain];
@@ -228,7 +230,8 @@ impl<'s> Change<'s> {
 }
 
 /// The hash of an entry: SHA-256 over each field, length-prefixed so that no two different
-/// entries serialise to the same bytes.
+/// entries serialise to the same bytes. The caller's request id, when there is one, is a
+/// last field (entries written before it existed hash as they always did).
 #[must_use]
 pub fn entry_hash(e: &AuditEntry) -> String {
     let mut h = Sha256::new();
@@ -248,6 +251,11 @@ pub fn entry_hash(e: &AuditEntry) -> String {
     ] {
         h.update((field.len() as u64).to_be_bytes());
         h.update(field.as_bytes());
+    }
+    if let Some(client) = &e.client_request_id {
+        h.update(b"client_request_id");
+        h.update((client.len() as u64).to_be_bytes());
+        h.update(client.as_bytes());
     }
     hex::encode(h.finalize())
 }
@@ -274,19 +282,50 @@ pub struct VerifyReport {
     pub problems: Vec<ChainProblem>,
 }
 
-/// Checks every authority's chain: sequence, links, hashes and head.
+/// Checks every authority's chain: sequence, links, hashes and head. Every authority that
+/// exists, has a head or has entries is checked, so a chain whose head row was deleted is
+/// reported, not skipped; an entry with a sequence number below 1 (which the schema forbids
+/// and the walk from 1 would never reach) is reported as forged.
 pub async fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
-    let heads =
-        sqlx::query("SELECT authority_id, seq, hash FROM audit_heads ORDER BY authority_id")
-            .fetch_all(store.pool())
-            .await?;
+    let authorities = sqlx::query(
+        "SELECT id FROM authorities UNION SELECT authority_id FROM audit_heads \
+         UNION SELECT authority_id FROM audit_log ORDER BY 1",
+    )
+    .fetch_all(store.pool())
+    .await?;
     let mut report = VerifyReport::default();
-    for head in heads {
-        let authority: AuthorityId = parse_col(&head, "authority_id")?;
+    for row in authorities {
+        let authority: AuthorityId = parse_col(&row, "id")?;
+        report.chains += 1;
+        let below_one: Vec<i64> = sqlx::query_scalar(
+            "SELECT seq FROM audit_log WHERE authority_id = $1 AND seq < 1 ORDER BY seq",
+        )
+        .bind(authority.as_str())
+        .fetch_all(store.pool())
+        .await?;
+        for seq in below_one {
+            report.entries += 1;
+            report.problems.push(ChainProblem {
+                authority_id: authority.clone(),
+                seq,
+                problem: "a sequence number below 1 belongs to no chain: a forged entry".to_owned(),
+            });
+        }
+        let head = sqlx::query("SELECT seq, hash FROM audit_heads WHERE authority_id = $1")
+            .bind(authority.as_str())
+            .fetch_optional(store.pool())
+            .await?;
+        let (last_seq, last_hash) = verify_chain(store, &authority, &mut report).await?;
+        let Some(head) = head else {
+            report.problems.push(ChainProblem {
+                authority_id: authority.clone(),
+                seq: last_seq,
+                problem: "the chain has no head: its head row was deleted".to_owned(),
+            });
+            continue;
+        };
         let head_seq: i64 = head.try_get("seq")?;
         let head_hash: String = head.try_get("hash")?;
-        report.chains += 1;
-        let (last_seq, last_hash) = verify_chain(store, &authority, &mut report).await?;
         if last_seq != head_seq || last_hash != head_hash {
             report.problems.push(ChainProblem {
                 authority_id: authority.clone(),

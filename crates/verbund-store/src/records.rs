@@ -152,8 +152,10 @@ pub struct AuditEntry {
     pub object_type: String,
     /// The object's id.
     pub object_id: String,
-    /// The request that caused it.
+    /// The request that caused it (the server's id).
     pub request_id: String,
+    /// The request id the caller sent, if any (its own words, kept apart).
+    pub client_request_id: Option<String>,
     /// Further facts (JSON), never secrets.
     pub detail: String,
     /// Hash of the previous entry (hex), zeros for the first.
@@ -281,7 +283,7 @@ impl ApiToken {
 
 impl AuditEntry {
     pub(crate) const COLUMNS: &'static str = "authority_id, seq, occurred_at, actor, action, \
-         object_type, object_id, request_id, detail, prev_hash, hash";
+         object_type, object_id, request_id, client_request_id, detail, prev_hash, hash";
 
     pub(crate) fn from_row(row: &AnyRow) -> Result<Self, StoreError> {
         Ok(Self {
@@ -293,6 +295,7 @@ impl AuditEntry {
             object_type: row.try_get("object_type")?,
             object_id: row.try_get("object_id")?,
             request_id: row.try_get("request_id")?,
+            client_request_id: row.try_get("client_request_id")?,
             detail: row.try_get("detail")?,
             prev_hash: row.try_get("prev_hash")?,
             hash: row.try_get("hash")?,

@@ -140,6 +140,12 @@ pub async fn testing_sql(store: &Store, sql: &str) {
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
+/// The store's pool, for tests that must see a database error themselves.
+#[must_use]
+pub fn pool(store: &Store) -> &sqlx::AnyPool {
+    store.pool()
+}
+
 /// Reads two integers with raw SQL from a test database (`None` without a row).
 pub async fn testing_pair(store: &Store, sql: &str, bind: &str) -> Option<(i64, i64)> {
     sqlx::query_as(sql)

@@ -33,7 +33,7 @@ pub(crate) async fn observe(
     next: Next,
 ) -> Response {
     let request_id =
-        RequestId::from_header_or_new(req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()));
+        RequestId::for_request(req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()));
     req.extensions_mut().insert(request_id.clone());
     let route = req
         .extensions()
@@ -41,8 +41,7 @@ pub(crate) async fn observe(
         .map_or("unmatched", MatchedPath::as_str)
         .to_owned();
     let method = req.method().clone();
-    let span =
-        tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
+    let span = tracing::info_span!("request", request_id = %request_id, client_request_id = request_id.client(), method = %method, route = %route);
     let started = Instant::now();
     let mut res = next.run(req).instrument(span.clone()).await;
     let elapsed = started.elapsed();

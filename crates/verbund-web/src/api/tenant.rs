@@ -358,8 +358,11 @@ pub struct AuditEntryDto {
     pub object_type: String,
     /// Object id.
     pub object_id: String,
-    /// Request id.
+    /// The server's request id.
     pub request_id: String,
+    /// The request id the caller sent (`x-request-id`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
     /// Further facts (JSON text).
     pub detail: String,
     /// Hash of the previous entry.
@@ -378,6 +381,7 @@ impl From<AuditEntry> for AuditEntryDto {
             object_type: e.object_type,
             object_id: e.object_id,
             request_id: e.request_id,
+            client_request_id: e.client_request_id,
             detail: e.detail,
             prev_hash: e.prev_hash,
             hash: e.hash,
