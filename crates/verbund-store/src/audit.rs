@@ -278,8 +278,20 @@ pub struct VerifyReport {
     pub chains: usize,
     /// How many entries were checked.
     pub entries: u64,
-    /// Everything found wrong; empty when the log is intact.
+    /// Everything found wrong in the chains; empty when the log is intact.
     pub problems: Vec<ChainProblem>,
+    /// How many signed checkpoints the chains were checked against.
+    pub checkpoints: usize,
+    /// Checkpoints that could not be trusted (unreadable, another key, a bad signature).
+    pub checkpoint_problems: Vec<String>,
+}
+
+impl VerifyReport {
+    /// Whether nothing at all was found wrong.
+    #[must_use]
+    pub fn intact(&self) -> bool {
+        self.problems.is_empty() && self.checkpoint_problems.is_empty()
+    }
 }
 
 /// Checks every authority's chain: sequence, links, hashes and head. Every authority that

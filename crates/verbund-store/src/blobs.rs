@@ -84,42 +84,13 @@ pub struct BlobMeta {
 impl BlobStore {
     /// Opens the store at `location`.
     pub fn open(location: &BlobLocation) -> Result<Self, StoreError> {
-        let inner: Arc<dyn ObjectStore> = match location {
-            BlobLocation::Local(dir) => {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Blob(object_store::Error::Generic {
-                        store: "local",
-                        source: Box::new(e),
-                    })
-                })?;
-                let root = dir.canonicalize().map_err(|e| {
-                    StoreError::Blob(object_store::Error::Generic {
-                        store: "local",
-                        source: Box::new(e),
-                    })
-                })?;
-                let fs = object_store::local::LocalFileSystem::new_with_prefix(&root)?
-                    .with_automatic_cleanup(true);
-                return Ok(Self {
-                    inner: Arc::new(fs),
-                    local_root: Some(root),
-                });
-            }
-            BlobLocation::S3 { bucket, endpoint } => {
-                let mut builder =
-                    object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
-                if let Some(endpoint) = endpoint {
-                    builder = builder
-                        .with_endpoint(endpoint)
-                        .with_allow_http(endpoint.starts_with("http://"))
-                        .with_virtual_hosted_style_request(false);
-                }
-                Arc::new(builder.build()?)
-            }
+        let local_root = match location {
+            BlobLocation::Local(dir) => Some(local_dir(dir)?),
+            BlobLocation::S3 { .. } => None,
         };
         Ok(Self {
-            inner,
-            local_root: None,
+            inner: object_store_at(location)?,
+            local_root,
         })
     }
 
@@ -214,6 +185,33 @@ impl BlobStore {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// The directory of a local store, created if missing, as an absolute path.
+fn local_dir(dir: &std::path::Path) -> Result<std::path::PathBuf, StoreError> {
+    std::fs::create_dir_all(dir).map_err(local_error)?;
+    dir.canonicalize().map_err(local_error)
+}
+
+/// An `object_store` for `location` (blobs, audit checkpoints).
+pub(crate) fn object_store_at(location: &BlobLocation) -> Result<Arc<dyn ObjectStore>, StoreError> {
+    Ok(match location {
+        BlobLocation::Local(dir) => Arc::new(
+            object_store::local::LocalFileSystem::new_with_prefix(local_dir(dir)?)?
+                .with_automatic_cleanup(true),
+        ),
+        BlobLocation::S3 { bucket, endpoint } => {
+            let mut builder =
+                object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
+            if let Some(endpoint) = endpoint {
+                builder = builder
+                    .with_endpoint(endpoint)
+                    .with_allow_http(endpoint.starts_with("http://"))
+                    .with_virtual_hosted_style_request(false);
+            }
+            Arc::new(builder.build()?)
+        }
+    })
 }
 
 fn local_error(e: std::io::Error) -> StoreError {

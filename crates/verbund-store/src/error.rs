@@ -47,6 +47,9 @@ pub enum StoreError {
     /// The blob store failed.
     #[error("blob store error: {0}")]
     Blob(#[from] object_store::Error),
+    /// Audit checkpoints cannot be written or read (key, format).
+    #[error("audit checkpoint: {0}")]
+    Checkpoint(String),
 }
 
 impl StoreError {

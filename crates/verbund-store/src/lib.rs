@@ -14,6 +14,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod blobs;
+pub mod checkpoint;
 pub mod einvoices;
 mod error;
 pub mod housekeeping;

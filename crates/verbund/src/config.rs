@@ -42,6 +42,9 @@ pub struct Config {
     pub s3_endpoint: Option<String>,
     pub shutdown_grace_seconds: u64,
     pub blob_sweep_grace_seconds: i64,
+    pub audit_key_file: Option<PathBuf>,
+    pub audit_checkpoints: Option<String>,
+    pub audit_checkpoint_interval_seconds: u64,
     pub housekeeping_interval_seconds: u64,
     pub limits: Limits,
 }
@@ -65,6 +68,9 @@ impl Default for Config {
             s3_endpoint: None,
             shutdown_grace_seconds: 30,
             blob_sweep_grace_seconds: 24 * 60 * 60,
+            audit_key_file: None,
+            audit_checkpoints: None,
+            audit_checkpoint_interval_seconds: 60 * 60,
             housekeeping_interval_seconds: 60 * 60,
             limits: Limits::default(),
         }
@@ -99,6 +105,18 @@ fn positive(v: &str) -> Result<i64, String> {
     } else {
         Err(format!("must be positive, got {n}"))
     }
+}
+
+/// A store location setting: empty for the default, `file:///path` or `s3://bucket`.
+fn store_location(v: &str) -> Result<Option<String>, String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if !(v.starts_with("file:///") || (v.starts_with("s3://") && v.len() > 5)) {
+        return Err("must be file:///path or s3://bucket".into());
+    }
+    Ok(Some(v.to_owned()))
 }
 
 /// All settings, in the order of the sample file.
@@ -240,15 +258,7 @@ pub static FIELDS: &[Field] = &[
         default: "\"\"",
         secret: false,
         apply: |c, v| {
-            let v = v.trim();
-            if v.is_empty() {
-                c.blob_store = None;
-                return Ok(());
-            }
-            if !(v.starts_with("file:///") || (v.starts_with("s3://") && v.len() > 5)) {
-                return Err("must be file:///path or s3://bucket".into());
-            }
-            c.blob_store = Some(v.to_owned());
+            c.blob_store = store_location(v)?;
             Ok(())
         },
     },
@@ -302,6 +312,42 @@ pub static FIELDS: &[Field] = &[
         secret: false,
         apply: |c, v| {
             c.connections_max = usize::try_from(positive(v)?).map_err(|e| e.to_string())?;
+            Ok(())
+        },
+    },
+    Field {
+        key: "audit_key_file",
+        doc: "The Ed25519 key that signs audit checkpoints (64 hex digits; `verbund audit \
+              keygen`); empty for <data_dir>/audit-signing.key, made on first start. In \
+              production keep it where the database operator cannot read it.",
+        default: "\"\"",
+        secret: false,
+        apply: |c, v| {
+            let v = v.trim();
+            c.audit_key_file = (!v.is_empty()).then(|| PathBuf::from(v));
+            Ok(())
+        },
+    },
+    Field {
+        key: "audit_checkpoints",
+        doc: "Where signed audit checkpoints are kept, write-once: empty for \
+              <data_dir>/audit-checkpoints, file:///path, or s3://bucket (with object lock or \
+              versioning, out of the database operator's reach).",
+        default: "\"\"",
+        secret: false,
+        apply: |c, v| {
+            c.audit_checkpoints = store_location(v)?;
+            Ok(())
+        },
+    },
+    Field {
+        key: "audit_checkpoint_interval_seconds",
+        doc: "How often serve signs a checkpoint of every audit chain head (one process of the \
+              node at a time); 0 turns it off.",
+        default: "3600",
+        secret: false,
+        apply: |c, v| {
+            c.audit_checkpoint_interval_seconds = parse_num(v, "a whole number of seconds")?;
             Ok(())
         },
     },
@@ -580,7 +626,25 @@ impl Config {
     /// Where blobs are stored.
     #[must_use]
     pub fn blob_location(&self) -> BlobLocation {
-        match self.blob_store.as_deref() {
+        self.location(self.blob_store.as_deref(), "blobs")
+    }
+
+    /// Where audit checkpoints are kept.
+    #[must_use]
+    pub fn checkpoint_location(&self) -> BlobLocation {
+        self.location(self.audit_checkpoints.as_deref(), "audit-checkpoints")
+    }
+
+    /// The checkpoint signing key file.
+    #[must_use]
+    pub fn audit_key_path(&self) -> PathBuf {
+        self.audit_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit-signing.key"))
+    }
+
+    fn location(&self, setting: Option<&str>, default_dir: &str) -> BlobLocation {
+        match setting {
             Some(s) if s.starts_with("s3://") => BlobLocation::S3 {
                 bucket: s
                     .trim_start_matches("s3://")
@@ -589,7 +653,7 @@ impl Config {
                 endpoint: self.s3_endpoint.clone(),
             },
             Some(s) => BlobLocation::Local(PathBuf::from(s.trim_start_matches("file://"))),
-            None => BlobLocation::Local(self.data_dir.join("blobs")),
+            None => BlobLocation::Local(self.data_dir.join(default_dir)),
         }
     }
 

@@ -2,6 +2,7 @@
 //! lives in the library crates.
 
 mod admin;
+mod audit;
 mod config;
 mod demo;
 mod einvoice;
@@ -63,7 +64,7 @@ enum Command {
     Config(ConfigCommand),
     /// Work with the audit log.
     #[command(subcommand)]
-    Audit(AuditCommand),
+    Audit(audit::AuditCommand),
     /// Administer authorities, users and API tokens directly on the database.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
@@ -90,22 +91,12 @@ enum ConfigCommand {
     Example,
 }
 
-#[derive(Subcommand)]
-enum AuditCommand {
-    /// Verify every authority's hash chain; exit code 1 if anything was changed,
-    /// deleted or reordered.
-    Verify {
-        /// Print the report as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Before the runtime, configuration and database: a one-file check must start fast.
     let cli = match cli.command {
         Command::Einvoice(command) => return einvoice::run(command),
+        Command::Audit(audit::AuditCommand::Keygen { out }) => return audit::keygen(&out),
         command => Cli { command, ..cli },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -243,34 +234,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit(AuditCommand::Verify { json }) => {
+        Command::Audit(cmd) => {
             let Ok(config) = load_config(&cli.common, None) else {
                 return Ok(ExitCode::FAILURE);
             };
             let store = open_store(&config).await?;
-            let report = verbund_store::audit::verify(&store).await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                for p in &report.problems {
-                    println!("TAMPERED {} #{}: {}", p.authority_id, p.seq, p.problem);
-                }
-                println!(
-                    "{} chains, {} entries checked: {}",
-                    report.chains,
-                    report.entries,
-                    if report.problems.is_empty() {
-                        "intact".to_owned()
-                    } else {
-                        format!("{} problem(s)", report.problems.len())
-                    }
-                );
-            }
-            Ok(if report.problems.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
+            audit::run(&store, &config, cmd).await
         }
         Command::Admin(cmd) => {
             let Ok(config) = load_config(&cli.common, None) else {

@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use tracing_subscriber::EnvFilter;
 use verbund_store::Store;
 use verbund_store::blobs::BlobStore;
+use verbund_store::checkpoint::{CheckpointKey, CheckpointStore};
 use verbund_web::{WebConfig, WebState};
 
 use crate::config::{Config, LogFormat};
@@ -31,6 +32,10 @@ pub fn init_logging(config: &Config) {
 /// validation is not waited for; nothing it would have written is committed).
 pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
     let blobs = BlobStore::open(&config.blob_location()).context("cannot open the blob store")?;
+    let key = crate::audit::load_key(&config.audit_key_path(), true)?
+        .context("no audit checkpoint key")?;
+    let checkpoints = CheckpointStore::open(&config.checkpoint_location())
+        .context("cannot open the audit checkpoint store")?;
     store.token_cache_start().await;
     let state = WebState::new(
         store.clone(),
@@ -74,15 +79,10 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
             stop_rx.clone(),
         ));
     }
-    let housekeeping = tokio::spawn(housekeeping(
-        store.clone(),
-        blobs,
-        config.housekeeping_interval_seconds,
-        config.blob_sweep_grace_seconds,
-    ));
+    let mut periodic = spawn_periodic(config, &store, blobs, checkpoints, key);
     shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");
-    housekeeping.abort();
+    periodic.abort_all();
     let _ = stop_tx.send(true);
     let grace = Duration::from_secs(config.shutdown_grace_seconds);
     let drained = tokio::time::timeout(grace, async {
@@ -167,9 +167,13 @@ async fn accept(
     graceful.shutdown().await;
 }
 
-/// Periodic housekeeping (sessions, login guards, the blob sweep), one process of the node
-/// at a time: each round first takes the database lease for one interval.
-async fn housekeeping(store: Store, blobs: BlobStore, interval_seconds: u64, grace_seconds: i64) {
+/// Runs `round` every `interval_seconds` in one process of the node at a time: each round
+/// first takes the database lease `name` for one interval. 0 turns it off.
+async fn periodic<F, Fut>(store: Store, name: &'static str, interval_seconds: u64, mut round: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     if interval_seconds == 0 {
         return;
     }
@@ -178,25 +182,61 @@ async fn housekeeping(store: Store, blobs: BlobStore, interval_seconds: u64, gra
     let mut ticks = tokio::time::interval(Duration::from_secs(interval_seconds));
     loop {
         ticks.tick().await;
-        match verbund_store::housekeeping::lease_take(&store, "housekeeping", &holder, ttl).await {
-            Ok(true) => {}
-            Ok(false) => continue,
-            Err(e) => {
-                tracing::warn!(error = %e, "housekeeping: cannot take the lease");
-                continue;
-            }
-        }
-        match verbund_store::housekeeping::run(&store, &blobs, grace_seconds).await {
-            Ok(done) => tracing::info!(
-                sessions = done.sessions_removed,
-                login_guards = done.login_guards_removed,
-                orphan_blobs = done.sweep.orphans.len(),
-                temp_files = done.sweep.temp_files.len(),
-                "housekeeping done"
-            ),
-            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        match verbund_store::housekeeping::lease_take(&store, name, &holder, ttl).await {
+            Ok(true) => round().await,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, lease = name, "cannot take the lease"),
         }
     }
+}
+
+/// Housekeeping (sessions, login guards, the blob sweep) and signed audit checkpoints.
+fn spawn_periodic(
+    config: &Config,
+    store: &Store,
+    blobs: BlobStore,
+    checkpoints: CheckpointStore,
+    key: CheckpointKey,
+) -> tokio::task::JoinSet<()> {
+    let mut tasks = tokio::task::JoinSet::new();
+    let grace_seconds = config.blob_sweep_grace_seconds;
+    let db = store.clone();
+    tasks.spawn(periodic(
+        store.clone(),
+        "housekeeping",
+        config.housekeeping_interval_seconds,
+        move || {
+            let (db, blobs) = (db.clone(), blobs.clone());
+            async move {
+                match verbund_store::housekeeping::run(&db, &blobs, grace_seconds).await {
+                    Ok(done) => tracing::info!(
+                        sessions = done.sessions_removed,
+                        login_guards = done.login_guards_removed,
+                        orphan_blobs = done.sweep.orphans.len(),
+                        temp_files = done.sweep.temp_files.len(),
+                        "housekeeping done"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+                }
+            }
+        },
+    ));
+    let db = store.clone();
+    tasks.spawn(periodic(
+        store.clone(),
+        "audit-checkpoint",
+        config.audit_checkpoint_interval_seconds,
+        move || {
+            let (db, checkpoints, key) = (db.clone(), checkpoints.clone(), key.clone());
+            async move {
+                match checkpoints.write(&db, &key).await {
+                    Ok(c) => tracing::info!(heads = c.body.heads.len(), "audit checkpoint signed"),
+                    Err(e) => tracing::error!(error = %e, "audit checkpoint failed"),
+                }
+            }
+        },
+    ));
+    tasks
 }
 
 async fn shutdown_signal() {

@@ -189,49 +189,33 @@ async fn audit_verify_detects_tampering_and_exits_nonzero() {
         });
         let run = |args: &[&str]| cli(dir.path(), Some(&url), args);
         for args in [
-            vec![
-                "admin",
-                "authority",
-                "create",
-                "--id",
-                "sn-test",
-                "--name",
-                "Test",
-                "--government",
-                "14",
-                "--street",
-                "Weg 1",
-                "--postal-code",
-                "01097",
-                "--city",
-                "Dresden",
-            ],
-            vec![
-                "admin",
-                "token",
-                "create",
-                "--authority",
-                "sn-test",
-                "--role",
-                "clerk",
-            ],
-            vec![
-                "admin",
-                "token",
-                "create",
-                "--authority",
-                "sn-test",
-                "--role",
-                "auditor",
-            ],
+            "admin authority create --id sn-test --name Test --government 14 --street Hauptweg \
+             --postal-code 01097 --city Dresden",
+            "admin token create --authority sn-test --role clerk",
+            "admin token create --authority sn-test --role auditor",
         ] {
+            let args: Vec<&str> = args.split_whitespace().collect();
             let out = run(&args);
             assert!(out.status.success(), "{args:?}: {}", stderr(&out));
         }
         let ok = run(&["audit", "verify"]);
         assert!(ok.status.success(), "{}", stdout(&ok));
         assert!(
-            stdout(&ok).contains("3 entries checked: intact"),
+            stdout(&ok).contains("3 entries, 0 checkpoints checked: intact")
+                && stdout(&ok).contains("no checkpoint key"),
+            "{}",
+            stdout(&ok)
+        );
+        let signed = run(&["audit", "checkpoint"]);
+        assert!(signed.status.success(), "{}", stderr(&signed));
+        assert!(
+            stdout(&signed).contains("checkpoint of 1 chain heads"),
+            "{}",
+            stdout(&signed)
+        );
+        let ok = run(&["audit", "verify"]);
+        assert!(
+            ok.status.success() && stdout(&ok).contains("3 entries, 1 checkpoints checked: intact"),
             "{}",
             stdout(&ok)
         );
@@ -251,6 +235,25 @@ async fn audit_verify_detects_tampering_and_exits_nonzero() {
         let json = run(&["audit", "verify", "--json"]);
         let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
         assert_eq!(report["problems"][0]["seq"], 2);
+        // Truncated and the head reset: the chain alone is consistent, the checkpoint is not.
+        verbund_store::testing::testing_sql(&store, "DELETE FROM audit_log WHERE seq = 3").await;
+        verbund_store::testing::testing_sql(
+            &store,
+            "UPDATE audit_log SET actor = 'system:cli' WHERE seq = 2",
+        )
+        .await;
+        verbund_store::testing::testing_sql(
+            &store,
+            "UPDATE audit_heads SET seq = 2, hash = (SELECT hash FROM audit_log WHERE seq = 2)",
+        )
+        .await;
+        let truncated = run(&["audit", "verify"]);
+        assert_eq!(truncated.status.code(), Some(1), "{}", stdout(&truncated));
+        assert!(
+            stdout(&truncated).contains("truncated"),
+            "{}",
+            stdout(&truncated)
+        );
     }
 }
 
