@@ -10,6 +10,7 @@ mod ids;
 mod leitweg;
 mod limits;
 mod role;
+pub mod text;
 
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use error::{CoreError, ErrorCode};

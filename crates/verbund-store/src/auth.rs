@@ -308,10 +308,22 @@ impl<'a> AuthStore<'a> {
         change.commit().await
     }
 
-    /// Ends every session of `user` ("log out everywhere"); returns how many ended.
-    pub async fn sessions_end_all(&self, user: UserId) -> Result<u64, StoreError> {
-        let mut conn = self.store.pool().acquire().await?;
-        end_sessions(&mut conn, user).await
+    /// Ends every session of `user` ("log out everywhere", for example after leaving a
+    /// session open on a shared machine), audited in the user's home authority; returns how
+    /// many ended.
+    pub async fn sessions_end_all(&self, ctx: &Context, user: &User) -> Result<u64, StoreError> {
+        let mut change = Change::begin(self.store, &user.home_authority_id, ctx).await?;
+        let ended = end_sessions(change.conn(), user.id).await?;
+        change
+            .record(
+                "session.end_all",
+                "user",
+                &user.id.to_string(),
+                &serde_json::json!({ "sessions_ended": ended }),
+            )
+            .await?;
+        change.commit().await?;
+        Ok(ended)
     }
 
     /// The authorities a user holds roles in, with the roles.

@@ -259,7 +259,8 @@ async fn password_recovery_ends_every_session_and_lifts_the_delays() {
         ));
         // "Log out everywhere" does the same for the user's own sessions.
         let s3 = ok(s.auth().session_create(user.id, &a).await, "s3");
-        assert_eq!(ok(s.auth().sessions_end_all(user.id).await, "all"), 1);
+        assert_eq!(ok(s.auth().sessions_end_all(&ctx(), &user).await, "all"), 1);
+        assert_eq!(actions(s, &a, "session.end_all").await, 1);
         assert_eq!(ok(s.auth().session(&s3).await, "ended"), None);
     }
 }

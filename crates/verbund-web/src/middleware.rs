@@ -65,6 +65,13 @@ pub(crate) async fn observe(
             .entry(HeaderName::from_static(name))
             .or_insert(HeaderValue::from_static(value));
     }
+    if state.config().secure_cookies() {
+        // Reached over https: browsers shall never use plain http for this node again.
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000"),
+        );
+    }
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

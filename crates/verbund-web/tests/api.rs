@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use common::{Res, envs};
 use proptest::prelude::*;
+use tower::ServiceExt as _;
 
 #[tokio::test]
 async fn governments_need_a_valid_token() {
@@ -341,6 +342,24 @@ async fn operational_endpoints() {
                 .unwrap(),
         )
         .await;
+    assert!(
+        !res.headers.contains_key("strict-transport-security"),
+        "not over http"
+    );
+    let https = env.app_at("https://verbund.sachsen.example");
+    let secure = https
+        .oneshot(
+            Request::builder()
+                .uri("/healthz")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        secure.headers()["strict-transport-security"],
+        "max-age=63072000"
+    );
     // The server names every request itself; the caller's id is kept apart (logs, audit).
     let id = res.headers["x-request-id"].to_str().unwrap();
     assert!(id != "abc-123" && uuid::Uuid::parse_str(id).is_ok(), "{id}");

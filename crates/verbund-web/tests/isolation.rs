@@ -40,6 +40,7 @@ const PAGES_PROBED: &[(&str, &str)] = &[
     ("GET", "/anmelden"),
     ("POST", "/anmelden"),
     ("POST", "/abmelden"),
+    ("POST", "/abmelden/ueberall"),
     ("POST", "/behoerde"),
     ("GET", "/module/{slug}"),
     ("GET", "/module/e-rechnung"),
@@ -395,6 +396,26 @@ async fn ui_sessions_of_one_authority_never_reach_another() {
             )
             .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        // B logging out everywhere ends B's sessions, not A's; a forged form ends nothing.
+        let mut b = env.login("admin-b", common::PASSWORD).await;
+        let mut b_elsewhere = env.login("admin-b", common::PASSWORD).await;
+        let forged = b.post(&env, "/abmelden/ueberall", &[("csrf", &csrf)]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "{label}");
+        let b_csrf = b.csrf(&env).await;
+        let everywhere = b
+            .post(&env, "/abmelden/ueberall", &[("csrf", &b_csrf)])
+            .await;
+        assert_eq!(everywhere.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            b_elsewhere.get(&env, "/").await.status,
+            StatusCode::SEE_OTHER,
+            "{label}"
+        );
+        assert_eq!(
+            a.get(&env, "/verwaltung/benutzer").await.status,
+            StatusCode::OK,
+            "{label}"
+        );
         // A session cookie from A is useless after logout, and pages without one redirect.
         let out = a.post(&env, "/abmelden", &[("csrf", &csrf)]).await;
         assert_eq!(out.status, StatusCode::SEE_OTHER);

@@ -2,7 +2,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use common::{Browser, PASSWORD, envs, hidden};
 
 #[tokio::test]
@@ -268,6 +268,67 @@ async fn users_with_several_authorities_can_switch() {
             b.get(&env, "/protokoll").await.status,
             StatusCode::OK,
             "auditor in sn-a"
+        );
+    }
+}
+
+/// The review stored control characters, ANSI escapes, NUL and CRLF through the UI that the
+/// API refused. Both now apply the same rules, bidirectional overrides and zero-width
+/// characters included, and nothing is stored.
+#[tokio::test]
+async fn the_ui_and_the_api_refuse_the_same_names() {
+    for env in envs().await {
+        let mut b = env.login("admin-a", PASSWORD).await;
+        let members_before = env.get("/api/v1/users", env.token("a_admin")).await.text();
+        for (display_name, email) in [
+            ("Erika\r\nMuster", ""),
+            ("\u{1b}[31mErika", ""),
+            ("Erika\u{0}", ""),
+            ("Erika \u{202E}retsuM", ""),
+            ("Eri\u{200B}ka", ""),
+            ("Erika Muster", "erika\u{2066}@sachsen.de"),
+            ("Erika Muster", "erika@"),
+        ] {
+            let csrf = b.csrf(&env).await;
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("username", "erika.muster"),
+                ("display_name", display_name),
+                ("email", email),
+                ("password", "ein-langes-passwort"),
+                ("roles", "clerk"),
+            ];
+            let page = b.post(&env, "/verwaltung/benutzer", &form).await;
+            assert_eq!(
+                page.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{display_name:?} {email:?}"
+            );
+            assert!(
+                page.text().contains("Bitte geben Sie")
+                    || page.text().contains("E-Mail-Adresse ist ungültig"),
+                "{}",
+                page.text()
+            );
+            let body = serde_json::json!({
+                "username": "erika.muster", "display_name": display_name,
+                "email": (!email.is_empty()).then_some(email),
+                "password": "ein-langes-passwort", "roles": ["clerk"],
+            });
+            env.api(
+                Method::POST,
+                "/api/v1/users",
+                Some(env.token("a_admin")),
+                Some(&body.to_string()),
+            )
+            .await
+            .assert_problem(400, "VB-0001");
+        }
+        let members_after = env.get("/api/v1/users", env.token("a_admin")).await.text();
+        assert_eq!(
+            members_before, members_after,
+            "{}: something was stored",
+            env.label
         );
     }
 }

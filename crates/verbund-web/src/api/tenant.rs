@@ -144,17 +144,17 @@ pub struct UserCreateDto {
     pub roles: Vec<Role>,
 }
 
-/// Checks a display name or other free text: trimmed, 1..=max characters, no controls.
+/// Checks a display name or other free text by the node's text rules
+/// ([`verbund_core::text`], shared with the UI).
 pub(crate) fn text_field(name: &str, value: &str, max: usize) -> Result<String, ApiError> {
-    let v = value.trim();
-    let n = v.chars().count();
-    if n == 0 || n > max || v.chars().any(char::is_control) {
-        return Err(ApiError::new(
-            verbund_core::ErrorCode::MalformedBody,
-            format!("{name} must be 1 to {max} characters without control characters"),
-        ));
-    }
-    Ok(v.to_owned())
+    verbund_core::text::name(value, max).map_err(|problem| invalid_text(name, problem))
+}
+
+fn invalid_text(name: &str, problem: verbund_core::text::TextProblem) -> ApiError {
+    ApiError::new(
+        verbund_core::ErrorCode::MalformedBody,
+        format!("{name} {problem}"),
+    )
 }
 
 /// Creates a user in the calling authority.
@@ -179,7 +179,7 @@ pub async fn user_create(
         email: body
             .email
             .as_deref()
-            .map(|e| text_field("email", e, 254))
+            .map(|e| verbund_core::text::email(e).map_err(|p| invalid_text("email", p)))
             .transpose()?,
         password: Some(Password::new(&body.password)?),
         roles: dedup_roles(body.roles)?,

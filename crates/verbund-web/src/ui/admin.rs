@@ -141,19 +141,35 @@ pub(crate) async fn user_list(
     users_page(&state, &ui, query, UserForm::default(), Vec::new()).await
 }
 
+/// The German message for a text that [`verbund_core::text`] refused.
+fn text_problem_de(label: &str, max: usize, problem: verbund_core::text::TextProblem) -> String {
+    use verbund_core::text::TextProblem;
+    match problem {
+        TextProblem::Forbidden(_) => {
+            format!("Bitte geben Sie {label} ohne Steuer-, Richtungs- oder unsichtbare Zeichen an.")
+        }
+        TextProblem::NotAnEmail => "Die E-Mail-Adresse ist ungültig.".to_owned(),
+        TextProblem::Empty | TextProblem::TooLong { .. } => {
+            format!("Bitte geben Sie {label} an (höchstens {max} Zeichen).")
+        }
+    }
+}
+
 fn validate_user(form: &UserForm) -> Result<NewUser, Vec<String>> {
     let mut errors = Vec::new();
     let username = Username::new(&form.username)
         .map_err(|_| errors.push("Der Benutzername muss 3 bis 64 Zeichen lang sein und darf nur Kleinbuchstaben, Ziffern, Punkt, Unterstrich und Bindestrich enthalten.".to_owned()))
         .ok();
-    let display_name = form.display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 200 {
-        errors.push("Bitte geben Sie einen Namen mit höchstens 200 Zeichen an.".to_owned());
-    }
-    let email = form.email.trim();
-    if !email.is_empty() && (!email.contains('@') || email.len() > 254) {
-        errors.push("Die E-Mail-Adresse ist ungültig.".to_owned());
-    }
+    let display_name = verbund_core::text::name(&form.display_name, 200)
+        .map_err(|p| errors.push(text_problem_de("einen Namen", 200, p)))
+        .unwrap_or_default();
+    let email = if form.email.trim().is_empty() {
+        None
+    } else {
+        verbund_core::text::email(&form.email)
+            .map_err(|p| errors.push(text_problem_de("eine gültige E-Mail-Adresse", 254, p)))
+            .ok()
+    };
     let password = Password::new(&form.password)
         .map_err(|_| errors.push("Das Passwort muss mindestens 10 Zeichen lang sein.".to_owned()))
         .ok();
@@ -171,8 +187,8 @@ fn validate_user(form: &UserForm) -> Result<NewUser, Vec<String>> {
     match (username, password) {
         (Some(username), Some(password)) if errors.is_empty() => Ok(NewUser {
             username,
-            display_name: display_name.to_owned(),
-            email: (!email.is_empty()).then(|| email.to_owned()),
+            display_name,
+            email,
             password: Some(password),
             roles,
             is_operator: false,
@@ -348,13 +364,9 @@ fn validate_authority(form: &AuthorityForm) -> Result<NewAuthority, Vec<String>>
         .map_err(|_| errors.push("Bitte wählen Sie die Art der Behörde.".to_owned()))
         .ok();
     let mut text = |value: &str, label: &str, max: usize| {
-        let v = value.trim();
-        if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-            errors.push(format!(
-                "Bitte geben Sie {label} an (höchstens {max} Zeichen)."
-            ));
-        }
-        v.to_owned()
+        verbund_core::text::name(value, max)
+            .map_err(|p| errors.push(text_problem_de(label, max, p)))
+            .unwrap_or_default()
     };
     let name = text(&form.name, "den Namen", 200);
     let street = text(&form.street, "Straße und Hausnummer", 200);

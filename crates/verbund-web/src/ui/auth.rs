@@ -279,6 +279,34 @@ pub(crate) async fn logout(
     res
 }
 
+/// Ends every session of the user, this one included ("Überall abmelden").
+pub(crate) async fn logout_everywhere(
+    State(state): State<WebState>,
+    ui: UiSession,
+    UiForm(form): UiForm<CsrfForm>,
+) -> Response {
+    if let Some(page) = ui.csrf_failure(&form.csrf) {
+        return page;
+    }
+    if let Err(e) = state
+        .store()
+        .auth()
+        .sessions_end_all(&ui.ctx(), &ui.session.user)
+        .await
+    {
+        tracing::error!(error = %e, "logout everywhere");
+        return ui.error(
+            ErrorCode::Internal,
+            "Die Sitzungen konnten nicht beendet werden. Bitte versuchen Sie es erneut.",
+        );
+    }
+    let mut res = Redirect::to("/anmelden?ueberall=1").into_response();
+    if let Ok(v) = cookie_header(&state, session_cookie_name(&state), "", 0).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
 #[derive(Deserialize)]
 pub(crate) struct SwitchForm {
     csrf: String,

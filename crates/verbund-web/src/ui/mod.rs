@@ -34,6 +34,7 @@ pub const PAGES: &[(&str, &str)] = &[
     ("GET", "/anmelden"),
     ("POST", "/anmelden"),
     ("POST", "/abmelden"),
+    ("POST", "/abmelden/ueberall"),
     ("POST", "/behoerde"),
     ("GET", "/module/{slug}"),
     ("GET", "/module/e-rechnung"),
@@ -60,6 +61,7 @@ pub(crate) fn router(einvoice_bytes_max: usize) -> Router<WebState> {
         .route("/", get(pages::dashboard))
         .route("/anmelden", get(auth::login_form).post(auth::login_submit))
         .route("/abmelden", post(auth::logout))
+        .route("/abmelden/ueberall", post(auth::logout_everywhere))
         .route("/behoerde", post(auth::authority_switch))
         .route("/module/{slug}", get(pages::module_page))
         .route("/module/e-rechnung", get(einvoice::inbox))

@@ -127,7 +127,7 @@ async fn seed(db: TestDb) -> Env {
     }
     let blob_dir = tempfile::tempdir().unwrap();
     Env {
-        app: app(store.clone(), blob_dir.path()),
+        app: app(store.clone(), blob_dir.path(), "http://127.0.0.1:8080"),
         store,
         label: db.label,
         tokens,
@@ -136,13 +136,13 @@ async fn seed(db: TestDb) -> Env {
     }
 }
 
-fn app(store: Store, blob_dir: &std::path::Path) -> Router {
+fn app(store: Store, blob_dir: &std::path::Path, public_url: &str) -> Router {
     let blobs = BlobStore::open(&BlobLocation::Local(blob_dir.to_path_buf())).unwrap();
     let state = WebState::new(
         store,
         blobs,
         WebConfig {
-            public_url: "http://127.0.0.1:8080".into(),
+            public_url: public_url.into(),
             trusted_proxies: Vec::new(),
             metrics_token: Some(METRICS_TOKEN.to_owned()),
             request_timeout: std::time::Duration::from_mins(1),
@@ -162,7 +162,12 @@ impl Env {
         )
         .await
         .unwrap();
-        app(store, self.blobs.path())
+        app(store, self.blobs.path(), "http://127.0.0.1:8080")
+    }
+
+    /// The app of this node as reached under another public URL (same database and blobs).
+    pub fn app_at(&self, public_url: &str) -> Router {
+        app(self.store.clone(), self.blobs.path(), public_url)
     }
 
     /// Every file below the blob root (relative paths, sorted), temporary files included.
