@@ -205,10 +205,17 @@ impl EinvoiceStore<'_> {
     /// Stores a received invoice in this authority's inbox, marks it as a suspected duplicate
     /// when an invoice with the same seller, number and date is already there, and audits it.
     /// Arrivals in one authority are serialised by the audit chain, so two copies of one
-    /// invoice arriving at once are still told apart.
+    /// invoice arriving at once are still told apart. When another authority took it in and
+    /// routed it here, its chain records the routing in the same transaction.
     pub async fn receive(&self, ctx: &Context, new: NewEinvoice) -> Result<Einvoice, StoreError> {
-        let authority = self.tenant.authority_id().as_str();
-        let mut change = self.tenant.change(ctx).await?;
+        let own = self.tenant.authority_id();
+        let authority = own.as_str();
+        let routed = &new.received_by != own;
+        let mut change = if routed {
+            Change::begin_pair(self.tenant.store(), own, &new.received_by, ctx).await?
+        } else {
+            self.tenant.change(ctx).await?
+        };
         let now = change.now();
         let duplicate_of: Option<(String, i64)> = match new.summary.duplicate_key() {
             Some((seller, number, date)) => sqlx::query(
@@ -296,6 +303,17 @@ impl EinvoiceStore<'_> {
                 }),
             )
             .await?;
+        if routed {
+            change
+                .record_in(
+                    &new.received_by,
+                    "einvoice.route",
+                    "einvoice",
+                    &id,
+                    &serde_json::json!({ "to": authority, "leitweg_id": summary.buyer_reference }),
+                )
+                .await?;
+        }
         change.commit().await?;
         self.get(&id).await
     }

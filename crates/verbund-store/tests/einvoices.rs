@@ -510,3 +510,47 @@ async fn the_sweeper_removes_orphans_and_keeps_every_original() {
         }
     }
 }
+
+/// A routed arrival is audited in the receiving authority's chain in the same transaction as
+/// the invoice and its own entry, so a crash cannot leave one without the other; an unknown
+/// receiver stores nothing.
+#[tokio::test]
+async fn a_routed_arrival_is_audited_in_both_chains_at_once() {
+    for db in test_stores().await {
+        let s = &db.store;
+        let owner = authority(s, "sn-hauptkasse", None).await;
+        let receiver = authority(s, "th-poststelle", None).await;
+        let stored = ok(
+            s.tenant(&owner)
+                .einvoices()
+                .receive(&ctx(), arrival("R-1", &receiver))
+                .await,
+            "receive",
+        );
+        let trail = ok(
+            s.tenant(&receiver)
+                .audit_trail("einvoice", &stored.id)
+                .await,
+            "trail",
+        );
+        assert_eq!(
+            trail.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            ["einvoice.route"]
+        );
+        let nowhere = AuthorityId::new("xx-nirgends").unwrap();
+        let lost = s
+            .tenant(&owner)
+            .einvoices()
+            .receive(&ctx(), arrival("R-2", &nowhere))
+            .await;
+        assert!(lost.is_err(), "{}", db.label);
+        let inbox = ok(
+            s.tenant(&owner)
+                .einvoices()
+                .list(Filter::All, None, 50)
+                .await,
+            "list",
+        );
+        assert_eq!(inbox.items.len(), 1, "{}", db.label);
+    }
+}

@@ -94,7 +94,8 @@ pub struct Taken {
 }
 
 /// Validates, routes, keeps the original and stores the invoice; audits it in the inbox
-/// authority's chain and, when routed elsewhere, in the receiving authority's chain too.
+/// authority's chain and, when routed elsewhere, in the receiving authority's chain too, in
+/// the same transaction (a crash cannot leave the one without the other).
 pub async fn take_in(
     store: &Store,
     blobs: &BlobStore,
@@ -137,18 +138,6 @@ pub async fn take_in(
         clarification,
     };
     let invoice = store.tenant(&owner).einvoices().receive(ctx, new).await?;
-    if owner != *receiver {
-        store
-            .tenant(receiver)
-            .record(
-                ctx,
-                "einvoice.route",
-                "einvoice",
-                &invoice.id,
-                &serde_json::json!({ "to": owner.as_str(), "leitweg_id": invoice.leitweg_id }),
-            )
-            .await?;
-    }
     Ok(Taken { invoice })
 }
 
