@@ -217,22 +217,7 @@ impl EinvoiceStore<'_> {
             self.tenant.change(ctx).await?
         };
         let now = change.now();
-        let duplicate_of: Option<(String, i64)> = match new.summary.duplicate_key() {
-            Some((seller, number, date)) => sqlx::query(
-                "SELECT id, received_at FROM einvoices WHERE authority_id = $1 \
-                 AND seller_key = $2 AND invoice_number = $3 AND issue_date = $4 \
-                 ORDER BY id LIMIT 1",
-            )
-            .bind(authority)
-            .bind(seller)
-            .bind(number)
-            .bind(date)
-            .fetch_optional(change.conn())
-            .await?
-            .map(|row| Ok::<_, sqlx::Error>((row.try_get("id")?, row.try_get("received_at")?)))
-            .transpose()?,
-            None => None,
-        };
+        let duplicate_of = earlier_copy(change.conn(), authority, &new.summary).await?;
         let mut clarification = new.clarification.clone();
         if let Some((_, at)) = &duplicate_of {
             let note = format!(
@@ -587,6 +572,31 @@ impl EinvoiceStore<'_> {
         change.commit().await?;
         store.tenant(target).einvoices().get(id).await
     }
+}
+
+/// The id and arrival of an invoice in `authority`'s inbox with the same seller, number and
+/// date as `summary`, if any.
+async fn earlier_copy(
+    conn: &mut sqlx::AnyConnection,
+    authority: &str,
+    summary: &Summary,
+) -> Result<Option<(String, i64)>, StoreError> {
+    let Some((seller, number, date)) = summary.duplicate_key() else {
+        return Ok(None);
+    };
+    let row = sqlx::query(
+        "SELECT id, received_at FROM einvoices WHERE authority_id = $1 \
+         AND seller_key = $2 AND invoice_number = $3 AND issue_date = $4 \
+         ORDER BY id LIMIT 1",
+    )
+    .bind(authority)
+    .bind(seller)
+    .bind(number)
+    .bind(date)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|row| Ok((row.try_get("id")?, row.try_get("received_at")?)))
+        .transpose()
 }
 
 const NOT_A_CLARIFICATION: StoreError =
