@@ -176,6 +176,32 @@ impl<'a> AdminStore<'a> {
         Ok(ended)
     }
 
+    /// The node-wide secret `name` (32 random bytes), made on first use; every process of the
+    /// node gets the same one.
+    pub async fn node_secret(&self, name: &str) -> Result<[u8; 32], StoreError> {
+        use rand::RngCore as _;
+        let mut fresh = [0_u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut fresh);
+        sqlx::query(
+            "INSERT INTO node_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(hex::encode(fresh))
+        .execute(self.store.pool())
+        .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM node_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(self.store.pool())
+            .await?;
+        hex::decode(&value)
+            .ok()
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .ok_or_else(|| StoreError::Corrupt {
+                column: "node_secrets.value",
+                reason: "not 32 bytes of hex".to_owned(),
+            })
+    }
+
     /// One account by id.
     pub async fn user(&self, id: UserId) -> Result<User, StoreError> {
         let sql = format!("SELECT {} FROM users u WHERE u.id = $1", User::COLUMNS);

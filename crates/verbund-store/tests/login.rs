@@ -301,3 +301,14 @@ async fn housekeeping_removes_expired_state_under_one_lease() {
         ));
     }
 }
+
+#[tokio::test]
+async fn a_node_secret_is_made_once_and_shared() {
+    for db in test_stores_with(false, Limits::default()).await {
+        let first = ok(db.store.admin().node_secret("login-csrf").await, "first");
+        let again = ok(db.store.admin().node_secret("login-csrf").await, "again");
+        let other = ok(db.store.admin().node_secret("etwas-anderes").await, "other");
+        assert_eq!(first, again, "{}", db.label);
+        assert_ne!(first, other);
+    }
+}

@@ -37,6 +37,19 @@ pub struct WebConfig {
     pub metrics_token: Option<String>,
     /// The longest a request may take, reading its body included.
     pub request_timeout: std::time::Duration,
+    /// The key that signs the login form's CSRF value, the same in every process of the node
+    /// (`AdminStore::node_secret`).
+    pub login_csrf_key: LoginCsrfKey,
+}
+
+/// The login CSRF signing key; never printed.
+#[derive(Clone)]
+pub struct LoginCsrfKey(pub [u8; 32]);
+
+impl std::fmt::Debug for LoginCsrfKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoginCsrfKey(…)")
+    }
 }
 
 impl WebConfig {

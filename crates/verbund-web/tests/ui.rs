@@ -332,3 +332,24 @@ async fn the_ui_and_the_api_refuse_the_same_names() {
         );
     }
 }
+
+/// The login form's double-submit value is signed by the node: a pair the client chose
+/// itself (a cookie planted from a sibling subdomain and the same value in the form) is
+/// refused, even with the right password.
+#[tokio::test]
+async fn a_self_made_login_csrf_pair_is_refused() {
+    for env in envs().await {
+        let mut b = Browser::default();
+        b.cookies
+            .insert("verbund_login_csrf".to_owned(), "selbst-gemacht".to_owned());
+        let form = [
+            ("username", "clerk-a"),
+            ("password", PASSWORD),
+            ("csrf", "selbst-gemacht"),
+        ];
+        let res = b.post(&env, "/anmelden", &form).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", env.label);
+        assert!(res.text().contains("Anmeldeformular ist abgelaufen"));
+        assert!(!b.cookies.contains_key("verbund_session"));
+    }
+}

@@ -45,6 +45,13 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
             trusted_proxies: config.trusted_proxies.clone(),
             metrics_token: config.metrics_token.clone(),
             request_timeout: Duration::from_secs(config.request_timeout_seconds),
+            login_csrf_key: verbund_web::LoginCsrfKey(
+                store
+                    .admin()
+                    .node_secret("login-csrf")
+                    .await
+                    .context("cannot read the node's login CSRF key")?,
+            ),
         },
     );
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -46,11 +46,43 @@ pub(crate) struct LoginQuery {
     next: Option<String>,
 }
 
-fn random_token() -> String {
+/// How long a login form's CSRF value stays good.
+const LOGIN_CSRF_SECONDS: i64 = 3600;
+
+/// A login form's CSRF value: `<nonce>.<expiry ms>.<HMAC-SHA256 of both>`, signed with the
+/// node's key. The double-submit check (cookie equals form field) alone lets anyone who can
+/// plant a cookie for the site (a sibling subdomain) pick both halves; a signed value must
+/// come from this node and expires.
+fn login_csrf_value(key: &crate::LoginCsrfKey, now: verbund_core::Timestamp) -> String {
     use rand::RngCore;
-    let mut b = [0_u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    hex::encode(b)
+    let mut nonce = [0_u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let payload = format!(
+        "{}.{}",
+        hex::encode(nonce),
+        now.plus_seconds(LOGIN_CSRF_SECONDS).0
+    );
+    format!("{payload}.{}", login_csrf_mac(key, &payload))
+}
+
+fn login_csrf_mac(key: &crate::LoginCsrfKey, payload: &str) -> String {
+    use hmac::Mac as _;
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(&key.0).expect("HMAC takes keys of any length");
+    mac.update(payload.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Whether `value` was signed by this node and has not expired.
+fn login_csrf_valid(key: &crate::LoginCsrfKey, value: &str, now: verbund_core::Timestamp) -> bool {
+    let Some((payload, mac)) = value.rsplit_once('.') else {
+        return false;
+    };
+    let expires = payload
+        .split_once('.')
+        .and_then(|(_, e)| e.parse::<i64>().ok());
+    super::constant_time_eq(login_csrf_mac(key, payload).as_bytes(), mac.as_bytes())
+        && expires.is_some_and(|e| e > now.0)
 }
 
 /// Shows the login form and sets the double-submit CSRF cookie for it.
@@ -74,7 +106,7 @@ fn login_page(
     username: String,
     error: Option<String>,
 ) -> Response {
-    let csrf = random_token();
+    let csrf = login_csrf_value(&state.config().login_csrf_key, state.store().clock().now());
     let page = LoginPage {
         layout: Layout::anonymous(),
         csrf: csrf.clone(),
@@ -83,7 +115,7 @@ fn login_page(
         error,
     };
     let mut res = render(status, &page);
-    if let Ok(v) = cookie_header(state, LOGIN_CSRF_COOKIE, &csrf, 3600).parse() {
+    if let Ok(v) = cookie_header(state, LOGIN_CSRF_COOKIE, &csrf, LOGIN_CSRF_SECONDS).parse() {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
@@ -153,8 +185,11 @@ pub(crate) async fn login_submit(
     UiForm(form): UiForm<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
+    let key = &state.config().login_csrf_key;
+    let now = state.store().clock().now();
     let cookie_ok = cookie(&headers, LOGIN_CSRF_COOKIE).is_some_and(|c| {
-        !form.csrf.is_empty() && super::constant_time_eq(c.as_bytes(), form.csrf.as_bytes())
+        super::constant_time_eq(c.as_bytes(), form.csrf.as_bytes())
+            && login_csrf_valid(key, &form.csrf, now)
     });
     if !cookie_ok {
         return error_page(
@@ -344,6 +379,30 @@ pub(crate) async fn authority_switch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn login_csrf_values_are_signed_and_expire() {
+        let key = crate::LoginCsrfKey([7; 32]);
+        let now = verbund_core::Timestamp(1_000_000);
+        let value = login_csrf_value(&key, now);
+        assert!(login_csrf_valid(&key, &value, now));
+        assert!(!login_csrf_valid(
+            &crate::LoginCsrfKey([8; 32]),
+            &value,
+            now
+        ));
+        assert!(!login_csrf_valid(
+            &key,
+            &value,
+            now.plus_seconds(LOGIN_CSRF_SECONDS + 1)
+        ));
+        let (payload, _) = value.rsplit_once('.').unwrap();
+        let forged = format!("{payload}.{}", "0".repeat(64));
+        assert!(!login_csrf_valid(&key, &forged, now));
+        for junk in ["", "abc", "a.b", "a.b.c"] {
+            assert!(!login_csrf_valid(&key, junk, now), "{junk}");
+        }
+    }
 
     #[test]
     fn forwarded_addresses_count_only_behind_trusted_proxies() {

@@ -146,6 +146,7 @@ fn app(store: Store, blob_dir: &std::path::Path, public_url: &str) -> Router {
             trusted_proxies: Vec::new(),
             metrics_token: Some(METRICS_TOKEN.to_owned()),
             request_timeout: std::time::Duration::from_mins(1),
+            login_csrf_key: verbund_web::LoginCsrfKey([42; 32]),
         },
     );
     verbund_web::router(state)
