@@ -17,6 +17,7 @@
 //! countersign a checkpoint later as objects of their own beside it
 //! (`countersignatures/<checkpoint name>/<peer key id>.json`) without touching it.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
@@ -219,6 +220,9 @@ impl CheckpointStore {
         trusted: &VerifyingKey,
         report: &mut VerifyReport,
     ) -> Result<(), StoreError> {
+        // Every signed (seq, hash) per authority, from every authentic checkpoint: a rewrite
+        // between two checkpoints shows only against the older one, so all count.
+        let mut signed: BTreeMap<AuthorityId, BTreeMap<i64, Signed>> = BTreeMap::new();
         for (name, checkpoint) in self.all().await? {
             let checkpoint = match checkpoint.and_then(|c| authentic(&c, trusted).map(|()| c)) {
                 Ok(c) => c,
@@ -228,69 +232,103 @@ impl CheckpointStore {
                 }
             };
             report.checkpoints += 1;
-            for head in &checkpoint.body.heads {
+            let when = verbund_core::Timestamp(checkpoint.body.created_at).to_rfc3339();
+            for head in checkpoint.body.heads.into_iter().filter(|h| h.seq > 0) {
                 let Ok(authority) = head.authority_id.parse::<AuthorityId>() else {
                     report
                         .checkpoint_problems
                         .push(format!("{name}: not an authority: {:?}", head.authority_id));
                     continue;
                 };
-                let mut problem = |authority: AuthorityId, seq: i64, text: String| {
-                    report.problems.push(ChainProblem {
+                let seqs = signed.entry(authority.clone()).or_default();
+                match seqs.get(&head.seq) {
+                    Some(earlier) if earlier.hash != head.hash => report.problems.push(ChainProblem {
                         authority_id: authority,
-                        seq,
-                        problem: text,
-                    });
-                };
-                if head.seq == 0 {
-                    continue;
-                }
-                let row =
-                    sqlx::query("SELECT hash FROM audit_log WHERE authority_id = $1 AND seq = $2")
-                        .bind(authority.as_str())
-                        .bind(head.seq)
-                        .fetch_optional(store.pool())
-                        .await?;
-                let current_head: Option<i64> =
-                    sqlx::query_scalar("SELECT seq FROM audit_heads WHERE authority_id = $1")
-                        .bind(authority.as_str())
-                        .fetch_optional(store.pool())
-                        .await?;
-                let when = verbund_core::Timestamp(checkpoint.body.created_at).to_rfc3339();
-                match row {
-                    None => problem(
-                        authority,
-                        head.seq,
-                        format!(
-                            "the checkpoint of {when} signed entry {} but the chain has no such \
-                             entry: it was truncated",
-                            head.seq
+                        seq: head.seq,
+                        problem: format!(
+                            "the checkpoints of {} and {when} signed different hashes for entry \
+                             {}: the chain was rewritten between them",
+                            earlier.when, head.seq
                         ),
-                    ),
-                    Some(row) if row.try_get::<String, _>("hash")? != head.hash => problem(
-                        authority,
-                        head.seq,
-                        format!(
-                            "entry {} differs from the checkpoint of {when}: the chain was \
-                             rewritten and its hashes recomputed",
-                            head.seq
-                        ),
-                    ),
-                    Some(_) if current_head.is_some_and(|s| s < head.seq) => problem(
-                        authority,
-                        head.seq,
-                        format!(
-                            "the head is behind the checkpoint of {when} (entry {}): it was \
-                             replaced",
-                            head.seq
-                        ),
-                    ),
+                    }),
                     Some(_) => {}
+                    None => {
+                        seqs.insert(head.seq, Signed { hash: head.hash, when: when.clone() });
+                    }
                 }
             }
         }
+        for (authority, seqs) in signed {
+            check_signed(store, &authority, &seqs, report).await?;
+        }
         Ok(())
     }
+}
+
+/// A signed hash and when it was signed.
+struct Signed {
+    hash: String,
+    when: String,
+}
+
+/// Compares the chain of `authority` with its signed hashes, in batches of sequence numbers.
+async fn check_signed(
+    store: &Store,
+    authority: &AuthorityId,
+    seqs: &BTreeMap<i64, Signed>,
+    report: &mut VerifyReport,
+) -> Result<(), StoreError> {
+    use std::fmt::Write as _;
+    let head: Option<i64> =
+        sqlx::query_scalar("SELECT seq FROM audit_heads WHERE authority_id = $1")
+            .bind(authority.as_str())
+            .fetch_optional(store.pool())
+            .await?;
+    let wanted: Vec<i64> = seqs.keys().copied().collect();
+    for batch in wanted.chunks(500) {
+        let mut sql =
+            "SELECT seq, hash FROM audit_log WHERE authority_id = $1 AND seq IN (".to_owned();
+        for i in 0..batch.len() {
+            let _ = write!(sql, "{}${}", if i == 0 { "" } else { ", " }, i + 2);
+        }
+        sql.push(')');
+        let mut query = sqlx::query(&sql).bind(authority.as_str());
+        for seq in batch {
+            query = query.bind(*seq);
+        }
+        let found: BTreeMap<i64, String> = query
+            .fetch_all(store.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("seq")?, r.try_get("hash")?)))
+            .collect::<Result<_, StoreError>>()?;
+        for seq in batch {
+            let signed = &seqs[seq];
+            let problem = match found.get(seq) {
+                None => format!(
+                    "the checkpoint of {} signed entry {seq} but the chain has no such entry: it \
+                     was truncated",
+                    signed.when
+                ),
+                Some(hash) if *hash != signed.hash => format!(
+                    "entry {seq} differs from the checkpoint of {}: the chain was rewritten and \
+                     its hashes recomputed",
+                    signed.when
+                ),
+                Some(_) if head.is_some_and(|h| h < *seq) => format!(
+                    "the head is behind the checkpoint of {} (entry {seq}): it was replaced",
+                    signed.when
+                ),
+                Some(_) => continue,
+            };
+            report.problems.push(ChainProblem {
+                authority_id: authority.clone(),
+                seq: *seq,
+                problem,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn canonical(body: &CheckpointBody) -> Vec<u8> {

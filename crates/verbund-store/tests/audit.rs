@@ -233,6 +233,21 @@ async fn checkpoints_reveal_a_recomputed_chain_and_cannot_be_forged() {
             "{:?}",
             report.problems
         );
+        // A checkpoint taken after the rewrite signs the rewritten chain; the older one still
+        // holds the truth, so the rewrite stays visible.
+        ok(
+            checkpoints.write(s, &key).await,
+            "checkpoint after the rewrite",
+        );
+        let (_, report) = check(s, &checkpoints, &key).await;
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.problem.contains("rewritten between them")),
+            "{:?}",
+            report.problems
+        );
         let other = CheckpointKey::generate();
         ok(checkpoints.write(s, &other).await, "foreign checkpoint");
         for entry in std::fs::read_dir(dir.path().join("checkpoints")).unwrap() {
