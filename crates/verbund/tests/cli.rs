@@ -550,6 +550,52 @@ fn slow_clients_are_cut_off() {
     );
 }
 
+/// SIGTERM while an upload's validation runs: the process ends within the grace period
+/// instead of living on until the blocking work is done (the review saw 226 s).
+#[test]
+fn shutdown_does_not_wait_for_blocking_work() {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+    let server =
+        common::Server::start_with("demo", None, &[("VERBUND_SHUTDOWN_GRACE_SECONDS", "1")]);
+    let out = server.cli(&[
+        "admin",
+        "token",
+        "create",
+        "--authority",
+        "th-landeshauptkasse",
+        "--role",
+        "clerk",
+    ]);
+    let token = stdout(&out).trim().to_owned();
+    // Large enough that validating it takes far longer than the grace period in this build.
+    let xml = verbund_einvoice::sample::ubl_invoice(&verbund_einvoice::sample::Sample {
+        number: "GROSS-1",
+        issue_date: "2026-11-20",
+        leitweg_id: "16-LHK001-89",
+        buyer_name: "Landeshauptkasse",
+        lines: 75_000,
+    });
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        s,
+        "POST /api/v1/einvoices HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/xml\r\nContent-Length: {}\r\n\r\n",
+        xml.len()
+    )
+    .unwrap();
+    s.write_all(xml.as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let started = Instant::now();
+    let (status, stderr_text, _) = server.stop();
+    let took = started.elapsed();
+    assert!(status.success(), "{stderr_text}");
+    assert!(
+        took < Duration::from_secs(4),
+        "the process lived on for {took:?}"
+    );
+}
+
 /// The database a CLI or server process of these tests used, opened in the test.
 async fn connect(url: &str) -> verbund_store::Store {
     verbund_store::Store::connect(
