@@ -25,6 +25,10 @@ pub struct Limits {
     pub line_count_max: usize,
     /// Most additional supporting documents (BG-24).
     pub attachment_count_max: usize,
+    /// Most indirect objects a PDF may hold, in the file and in its object streams together:
+    /// the PDF reader's step budget. Its scan is linear in the file; this bounds the objects
+    /// it keeps and parses, whatever a file packs into a few bytes each.
+    pub pdf_object_count_max: usize,
 }
 
 impl Limits {
@@ -49,6 +53,7 @@ impl Default for Limits {
             attribute_count_max: 64,
             line_count_max: 250_000,
             attachment_count_max: 500,
+            pdf_object_count_max: 1_000_000,
         }
     }
 }

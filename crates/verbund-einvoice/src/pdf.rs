@@ -66,6 +66,12 @@ pub enum PdfError {
         /// The budget in bytes.
         max: usize,
     },
+    /// The PDF holds more objects than are read.
+    #[error("Die PDF-Datei enthält mehr Objekte, als verarbeitet werden (höchstens {max}).")]
+    TooManyObjects {
+        /// [`Limits::pdf_object_count_max`].
+        max: usize,
+    },
 }
 
 fn listed(attachments: &[String]) -> String {
@@ -96,6 +102,8 @@ pub fn pdf_extract(input: &[u8], limits: &Limits) -> Result<EmbeddedInvoice, Pdf
     let mut budget = Budget {
         left: limits.input_bytes_max,
         max: limits.input_bytes_max,
+        objects_left: limits.pdf_object_count_max,
+        objects_max: limits.pdf_object_count_max,
     };
     let file = Scan::of(input, &mut budget)?;
     if file.encrypted {
@@ -169,9 +177,23 @@ fn looks_like_xml(bytes: &[u8]) -> bool {
 struct Budget {
     left: usize,
     max: usize,
+    /// Objects that may still be read ([`Limits::pdf_object_count_max`]).
+    objects_left: usize,
+    objects_max: usize,
 }
 
 impl Budget {
+    /// Counts `n` more objects against the step budget.
+    fn objects(&mut self, n: usize) -> Result<(), PdfError> {
+        self.objects_left = self
+            .objects_left
+            .checked_sub(n)
+            .ok_or(PdfError::TooManyObjects {
+                max: self.objects_max,
+            })?;
+        Ok(())
+    }
+
     /// Inflates `data` (zlib) within the budget.
     fn inflate(&mut self, data: &[u8]) -> Result<Vec<u8>, PdfError> {
         let mut out = Vec::new();
@@ -244,6 +266,7 @@ impl<'a> Scan<'a> {
         let headers: Vec<(usize, u32)> = memchr::memmem::find_iter(input, b"obj")
             .filter_map(|pos| object_number(input, pos).map(|n| (pos, n)))
             .collect();
+        budget.objects(headers.len())?;
         let mut scan = Scan {
             input,
             objects: HashMap::new(),
@@ -321,7 +344,9 @@ impl<'a> Scan<'a> {
         for number in containers {
             let content = match self.decode(&self.streams[&number], budget) {
                 Ok(content) => content,
-                Err(e @ PdfError::TooLarge { .. }) => return Err(e),
+                Err(e @ (PdfError::TooLarge { .. } | PdfError::TooManyObjects { .. })) => {
+                    return Err(e);
+                }
                 // A damaged container may hold nothing we need; the file specifications that
                 // matter may be elsewhere.
                 Err(_) => continue,
@@ -336,8 +361,9 @@ impl<'a> Scan<'a> {
                 input: &content,
                 pos: 0,
             };
+            budget.objects(count)?;
             let mut entries = Vec::new();
-            for _ in 0..count.min(100_000) {
+            for _ in 0..count {
                 match (header.value(0), header.value(0)) {
                     (Some(Value::Number(n)), Some(Value::Number(offset))) => {
                         entries.push((n, offset));

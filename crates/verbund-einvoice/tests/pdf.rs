@@ -218,6 +218,35 @@ fn hostile_pdfs_get_a_clear_error() {
         pdf_extract(&pdf, &limits),
         Err(PdfError::TooLarge { max: 1024 * 1024 })
     );
+    // More objects than the reader's step budget, in the file or claimed by an object stream.
+    let few = Limits {
+        pdf_object_count_max: 100,
+        ..Limits::default()
+    };
+    let mut many = Pdf::new();
+    for n in 1..=150 {
+        many.object(n, "<< /Type /Annot >>");
+    }
+    let many = many.finish("<< /Size 151 >>");
+    assert_eq!(
+        pdf_extract(&many, &few),
+        Err(PdfError::TooManyObjects { max: 100 })
+    );
+    let content = deflate(b"1 0 ");
+    let claimed = Pdf::new()
+        .stream(
+            1,
+            &format!(
+                "<< /Type /ObjStm /N 1000000000 /First 4 /Filter /FlateDecode /Length {} >>",
+                content.len()
+            ),
+            &content,
+        )
+        .finish("<< /Size 2 >>");
+    assert_eq!(
+        pdf_extract(&claimed, &Limits::default()),
+        Err(PdfError::TooManyObjects { max: 1_000_000 })
+    );
     // Another filter.
     let hex = Pdf::new()
         .object(1, "<< /Type /Catalog >>")
