@@ -15,19 +15,12 @@ cd "$(dirname "$0")/.."
 BASE=${1:-4cffdfe}
 SECONDS_RUN=${2:-10}
 ROUNDS=${3:-2}
-PORT=${BENCH_PORT:-18182}
 INVOICE=../shared/testdata/xrechnung-testsuite/business-cases/standard/01.01a-INVOICE_ubl.xml
 command -v wrk >/dev/null || { echo "durability.sh: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 [ -f "$INVOICE" ] || { echo "durability.sh: $INVOICE is missing" >&2; exit 2; }
 
 WORK=$(mktemp -d "$PWD/target/bench-durability.XXXXXX")
-trap 'kill -TERM ${PID:-0} 2>/dev/null || true; git worktree remove --force "$WORK/base" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-build() { "$@" >>"$WORK/build.log" 2>&1 || { tail -n 30 "$WORK/build.log" >&2; exit 1; }; }
-build cargo build --release --locked -p verbund
-cp target/release/verbund "$WORK/new"
-build git worktree add --detach "$WORK/base" "$BASE"
-(cd "$WORK/base" && build env CARGO_TARGET_DIR="$OLDPWD/target/bench-base" cargo build --release --locked -p verbund)
-cp target/bench-base/release/verbund "$WORK/base-bin"
+source bench/two_builds.sh
 
 cat >"$WORK/post.lua" <<'EOF'
 local f = assert(io.open(os.getenv("BENCH_INVOICE"), "rb"))
@@ -38,27 +31,17 @@ wrk.headers["Content-Type"] = "application/xml"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
 EOF
 
-wait_healthy() { for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && return; sleep 0.1; done; }
-echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem/ {print $2}') GiB; disk $(df -T "$WORK" | awk 'NR==2 {print $2}'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "base: $BASE ($(git log -1 --format=%s "$BASE" | cut -c1-60)); this tree: $(git rev-parse --short HEAD)"
-
 measure() {
-  local label=$1 bin=$2 dir
-  dir=$(mktemp -d "$WORK/data.XXXXXX")
-  "$bin" demo --data-dir "$dir" --listen "127.0.0.1:$PORT" >/dev/null 2>&1 &
-  PID=$!; wait_healthy; kill -TERM $PID; wait $PID || true
-  "$bin" serve --data-dir "$dir" --listen "127.0.0.1:$PORT" --log-format json >/dev/null 2>"$dir/server.log" &
-  PID=$!; wait_healthy
-  local token
-  token=$("$bin" admin token create --data-dir "$dir" --authority th-landeshauptkasse --role clerk --name bench 2>/dev/null)
+  local label=$1 bin=$2 token
+  start_demo "$bin"
+  token=$("$bin" admin token create --data-dir "$DATA" --authority th-landeshauptkasse --role clerk --name bench 2>/dev/null)
   for c in 1 8; do
     out=$(BENCH_INVOICE="$INVOICE" BENCH_TOKEN="$token" wrk -t1 -c"$c" -d"${SECONDS_RUN}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$PORT/api/v1/einvoices")
     report "$label" "POST /api/v1/einvoices" "$c" "$out"
   done
   out=$(wrk -t2 -c16 -d"${SECONDS_RUN}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/governments")
   report "$label" "GET /api/v1/governments" 16 "$out"
-  kill -TERM $PID; wait $PID || true
-  rm -rf "$dir"
+  stop_demo
 }
 
 report() {
