@@ -48,11 +48,13 @@ settle() {
 }
 
 abandon() { # token, pdf: six uploads whose clients give up after one second
+  local clients=()
   for _ in 1 2 3 4 5 6; do
     curl -s -o /dev/null --max-time 1 -H "Authorization: Bearer $1" \
       -H "Content-Type: application/pdf" --data-binary @"$2" "http://127.0.0.1:$PORT/api/v1/einvoices" &
+    clients+=($!)
   done
-  wait || true
+  wait "${clients[@]}" || true
   settle
 }
 
@@ -66,10 +68,12 @@ views() { # token: four printable views at once of a stored invoice
   curl -s -o /dev/null -b "$WORK/jar" -c "$WORK/jar" --data-urlencode "csrf=$csrf" \
     --data-urlencode "username=ben.kasse" --data-urlencode "password=Verbund-Demo-2026" \
     "http://127.0.0.1:$PORT/anmelden"
+  local clients=()
   for _ in 1 2 3 4; do
     curl -s -o /dev/null -b "$WORK/jar" "http://127.0.0.1:$PORT/module/e-rechnung/$id/ansicht" &
+    clients+=($!)
   done
-  wait
+  wait "${clients[@]}"
 }
 
 # Each phase on a fresh server, so that each peak is its own.
