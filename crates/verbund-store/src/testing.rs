@@ -146,6 +146,14 @@ pub fn pool(store: &Store) -> &sqlx::AnyPool {
     store.pool()
 }
 
+/// Reads one integer with raw SQL (a pragma, a count).
+pub async fn testing_scalar(store: &Store, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 /// Reads two integers with raw SQL from a test database (`None` without a row).
 pub async fn testing_pair(store: &Store, sql: &str, bind: &str) -> Option<(i64, i64)> {
     sqlx::query_as(sql)

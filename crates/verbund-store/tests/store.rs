@@ -9,6 +9,19 @@ use verbund_core::{AuthorityId, Limits, Role, Timestamp};
 use verbund_store::testing::{ok, test_stores, test_stores_with};
 use verbund_store::{NewAuthority, Store, StoreError, audit};
 
+/// An acknowledged commit survives a power loss: SQLite syncs the WAL at every commit
+/// (`synchronous=FULL`, 2; the review found NORMAL, which may drop the last transactions).
+#[tokio::test]
+async fn sqlite_commits_are_durable() {
+    for db in test_stores().await {
+        if db.label == "sqlite" {
+            let level =
+                verbund_store::testing::testing_scalar(&db.store, "PRAGMA synchronous").await;
+            assert_eq!(level, 2, "PRAGMA synchronous");
+        }
+    }
+}
+
 #[tokio::test]
 async fn migrations_are_idempotent_and_refuse_newer_schemas() {
     for db in test_stores().await {
