@@ -200,7 +200,7 @@ impl<'a> AuthStore<'a> {
         let limits = self.store.limits().clone();
         let place = client.map_or_else(|| "unknown".to_owned(), login_place);
         let address = Guard::new(format!("addr:{place}"), limits.login_address_free_attempts);
-        if address.charge(self.store).await?.is_none() {
+        if !address.charge(self.store).await? {
             address.refuse(self.store).await?;
             return Ok(LoginOutcome::Throttled);
         }
@@ -238,7 +238,7 @@ impl<'a> AuthStore<'a> {
                 limits.login_account_free_attempts,
             ),
         };
-        if guard.charge(self.store).await?.is_none() {
+        if !guard.charge(self.store).await? {
             let refused = guard.refuse(self.store).await?;
             if let Some(a) = &account
                 && refused == 1
@@ -483,11 +483,11 @@ impl Guard {
         Self { key, free_attempts }
     }
 
-    /// Charges one attempt, in one statement, and returns how many are charged now; `None`
-    /// when the guard's delay has not passed (nothing charged). The statement claims the slot:
+    /// Charges one attempt, in one statement; `false` when the guard's delay has not passed
+    /// (nothing charged). The statement claims the slot:
     /// of concurrent attempts in several processes each sees the row as the one before it
     /// left it, so beyond the free attempts exactly one gets through per delay.
-    async fn charge(&self, store: &Store) -> Result<Option<i64>, StoreError> {
+    async fn charge(&self, store: &Store) -> Result<bool, StoreError> {
         let limits = store.limits();
         let now = store.clock().now();
         let stale = now.plus_seconds(-limits.login_window_seconds).0;
@@ -509,7 +509,7 @@ impl Guard {
             .bind(stale)
             .fetch_optional(store.pool())
             .await?;
-        Ok(charged)
+        Ok(charged.is_some())
     }
 
     /// Counts a refused attempt; returns how many were refused since the last charge.

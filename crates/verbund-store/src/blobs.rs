@@ -84,14 +84,8 @@ pub struct BlobMeta {
 impl BlobStore {
     /// Opens the store at `location`.
     pub fn open(location: &BlobLocation) -> Result<Self, StoreError> {
-        let local_root = match location {
-            BlobLocation::Local(dir) => Some(local_dir(dir)?),
-            BlobLocation::S3 { .. } => None,
-        };
-        Ok(Self {
-            inner: object_store_at(location)?,
-            local_root,
-        })
+        let (inner, local_root) = object_store_at(location)?;
+        Ok(Self { inner, local_root })
     }
 
     fn path(authority: &AuthorityId, key: &BlobKey) -> Path {
@@ -193,13 +187,18 @@ fn local_dir(dir: &std::path::Path) -> Result<std::path::PathBuf, StoreError> {
     dir.canonicalize().map_err(local_error)
 }
 
-/// An `object_store` for `location` (blobs, audit checkpoints).
-pub(crate) fn object_store_at(location: &BlobLocation) -> Result<Arc<dyn ObjectStore>, StoreError> {
+/// An `object_store` for `location` (blobs, audit checkpoints), and for a local directory
+/// its absolute path.
+pub(crate) fn object_store_at(
+    location: &BlobLocation,
+) -> Result<(Arc<dyn ObjectStore>, Option<std::path::PathBuf>), StoreError> {
     Ok(match location {
-        BlobLocation::Local(dir) => Arc::new(
-            object_store::local::LocalFileSystem::new_with_prefix(local_dir(dir)?)?
-                .with_automatic_cleanup(true),
-        ),
+        BlobLocation::Local(dir) => {
+            let root = local_dir(dir)?;
+            let fs = object_store::local::LocalFileSystem::new_with_prefix(&root)?
+                .with_automatic_cleanup(true);
+            (Arc::new(fs), Some(root))
+        }
         BlobLocation::S3 { bucket, endpoint } => {
             let mut builder =
                 object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
@@ -209,7 +208,7 @@ pub(crate) fn object_store_at(location: &BlobLocation) -> Result<Arc<dyn ObjectS
                     .with_allow_http(endpoint.starts_with("http://"))
                     .with_virtual_hosted_style_request(false);
             }
-            Arc::new(builder.build()?)
+            (Arc::new(builder.build()?), None)
         }
     })
 }

@@ -138,7 +138,7 @@ impl CheckpointStore {
     /// Opens the store at `location` (a local directory is created if missing).
     pub fn open(location: &BlobLocation) -> Result<Self, StoreError> {
         Ok(Self {
-            inner: crate::blobs::object_store_at(location)?,
+            inner: crate::blobs::object_store_at(location)?.0,
         })
     }
 
