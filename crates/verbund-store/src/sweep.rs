@@ -78,10 +78,8 @@ pub async fn sweep(
         }
         orphans.sort_by(|a, b| a.key.cmp(&b.key));
         if !dry_run && !orphans.is_empty() {
-            for orphan in &orphans {
-                let key = crate::blobs::BlobKey::new(&orphan.key, usize::MAX)?;
-                blobs.delete(&authority, &key).await?;
-            }
+            // Audited first: a crash between the entry and the removals leaves blobs the next
+            // sweep removes (and audits again), never a removal without an entry.
             let keys: Vec<&str> = orphans.iter().map(|o| o.key.as_str()).collect();
             let mut change = Change::begin(store, &authority, &ctx).await?;
             change
@@ -93,6 +91,10 @@ pub async fn sweep(
                 )
                 .await?;
             change.commit().await?;
+            for orphan in &orphans {
+                let key = crate::blobs::BlobKey::new(&orphan.key, usize::MAX)?;
+                blobs.delete(&authority, &key).await?;
+            }
         }
         report.orphans.extend(orphans);
     }

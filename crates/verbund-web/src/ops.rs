@@ -104,7 +104,7 @@ impl Metrics {
 }
 
 /// The method as a label: one of the standard methods, else `other`.
-fn method_label(method: &Method) -> &'static str {
+pub(crate) fn method_label(method: &Method) -> &'static str {
     match *method {
         Method::GET => "GET",
         Method::HEAD => "HEAD",
